@@ -1,0 +1,69 @@
+"""What every staff-facing ModelAdmin of our apps shares: role permissions and row scoping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from deputywork.roles import is_office, is_staff_member, scope_to_region
+
+
+class StaffAdmin(admin.ModelAdmin):
+    """Office staff may do everything but delete; township staff the same within their region.
+
+    `region_paths` names the Region foreign keys that place a row in a township (see
+    `deputywork.roles.region_q`). Deleting is left to superusers: records end, they are not
+    removed (DESIGN.md, data rules).
+    """
+
+    region_paths: tuple[str, ...] = ()
+    township_can_add: bool = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return scope_to_region(qs, request.user, *self.region_paths)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or is_staff_member(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        if request.user.is_superuser or is_office(request.user):
+            return True
+        return self.township_can_add and is_staff_member(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+class OfficeOnlyAdmin(StaffAdmin):
+    """Reference data that only the county office keeps (township staff may read it)."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser or is_office(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return request.user.is_superuser or is_office(request.user)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Event rows are append-only: shown, never edited or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,130 @@
+"""Who a user is, what they may see, and where they land.
+
+Later apps scope their selectors with `region_q` / `scope_to_region` and register their
+portal home and menu entries here (a lower app never imports a higher one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from deputywork.models import Region, Role, User
+
+
+def is_office(user: Any) -> bool:
+    """County office staff (or a superuser): sees every row."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.OFFICE))
+
+
+def is_township_staff(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and not user.is_superuser and user.role == Role.TOWNSHIP)
+
+
+def is_staff_member(user: Any) -> bool:
+    """Office or township staff: the people who keep the records."""
+    return is_office(user) or is_township_staff(user)
+
+
+def has_role(user: Any, role: str) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == role)
+
+
+def region_q(user: User, *paths: str) -> Q:
+    """A filter that keeps the rows a staff member may see.
+
+    `paths` name Region foreign keys reachable from the model (``"residence"``,
+    ``"mandates__congress__region"``); a row is visible when any of them lies inside the
+    user's region. Office staff see everything; anyone else sees nothing.
+    """
+    if is_office(user):
+        return Q()
+    if is_township_staff(user) and user.region_id and paths:
+        prefix = user.region.prefix
+        q = Q()
+        for path in paths:
+            q |= Q(**{f"{path}__code__startswith": prefix})
+        return q
+    return Q(pk__in=[])
+
+
+def scope_to_region(qs: QuerySet, user: User, *paths: str) -> QuerySet:
+    """`qs` limited by `region_q`; distinct when a path crosses a to-many relation."""
+    scoped = qs.filter(region_q(user, *paths))
+    if not is_office(user) and any("__" in p for p in paths):
+        scoped = scoped.distinct()
+    return scoped
+
+
+def region_within_scope(user: User, region: Region | None) -> bool:
+    if is_office(user):
+        return True
+    return bool(is_township_staff(user) and region is not None and user.region.contains(region))
+
+
+def role_required(*roles: str) -> Callable:
+    """Anonymous users go to the login page; users of another role get 404, not 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            allowed = any(
+                is_office(user) if r == Role.OFFICE else is_township_staff(user) if r == Role.TOWNSHIP
+                else has_role(user, r)
+                for r in roles
+            )
+            if not allowed:
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = role_required(Role.OFFICE, Role.TOWNSHIP)
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    order: int = 100
+
+
+_HOMES: dict[str, str] = {}
+_MENU: list[MenuLink] = []
+
+
+def register_home(role: str, url_name: str) -> None:
+    """The page a user of `role` lands on after logging in."""
+    _HOMES[role] = url_name
+
+
+def register_menu(label: str, url_name: str, *roles: str, order: int = 100) -> None:
+    """Add an entry to the menu of the given roles (staff pages or portals)."""
+    if not any(m.url_name == url_name for m in _MENU):
+        _MENU.append(MenuLink(label, url_name, frozenset(roles), order))
+
+
+def home_url_name(user: User) -> str | None:
+    if user.is_superuser and not user.role:
+        return "admin:index"
+    return _HOMES.get(user.role) or ("admin:index" if user.is_staff else None)
+
+
+def menu_for(user: Any) -> list[MenuLink]:
+    if not user.is_authenticated:
+        return []
+    role = Role.OFFICE if user.is_superuser and not user.role else user.role
+    return sorted((m for m in _MENU if role in m.roles), key=lambda m: (m.order, m.label))
