@@ -40,3 +40,59 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_after(obj, create, extracted, **kwargs) -> None:  # noqa: N805 - factory_boy hook
         if create:
             obj.save()
+
+
+# --- deputies -------------------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from deputies.models import ActivityGroup, Congress, Deputy, Mandate, Membership  # noqa: E402
+
+
+class CongressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Congress
+        django_get_or_create = ("level", "region", "term")
+
+    level = "county"
+    region = factory.LazyFunction(county_region)
+    term = 17
+    start_date = _dt.date(2021, 12, 28)
+
+
+class DeputyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deputy
+
+    name = factory.Iterator(["张建国", "李秀英", "王志强", "刘桂兰", "陈明", "杨丽", "赵国庆", "黄海燕"])
+    gender = factory.Iterator(["male", "female"])
+    birth_date = _dt.date(1975, 3, 1)
+    party = "cpc"
+    occupation = "farmer"
+    mobile = factory.Sequence(lambda n: f"138{n:08d}")
+
+
+class MandateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mandate
+
+    deputy = factory.SubFactory(DeputyFactory)
+    congress = factory.SubFactory(CongressFactory)
+    electoral_district = "第一选区"
+
+
+class ActivityGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityGroup
+
+    name = factory.Sequence(lambda n: f"第{n}代表活动小组")
+    region = factory.LazyFunction(county_region)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(ActivityGroupFactory)
+    deputy = factory.SubFactory(DeputyFactory)
+    role = "member"
