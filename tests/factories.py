@@ -96,3 +96,28 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(ActivityGroupFactory)
     deputy = factory.SubFactory(DeputyFactory)
     role = "member"
+
+
+# --- suggestions: units and opinions ---------------------------------------------------------
+
+from suggestions.models import HandlingUnit, Opinion  # noqa: E402
+
+
+class HandlingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HandlingUnit
+        django_get_or_create = ("region", "name")
+
+    name = factory.Iterator(["襄城县住房和城乡建设局", "襄城县交通运输局", "襄城县教育局", "襄城县卫生健康委员会"])
+    kind = "department"
+    region = factory.LazyFunction(county_region)
+
+
+class OpinionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opinion
+
+    content = "村里主街排水不畅，一下雨就积水，群众出行很不方便。"
+    resident_name = "赵大娘"
+    resident_phone = "13912345678"
+    consent = True

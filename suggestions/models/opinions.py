@@ -1,0 +1,153 @@
+"""Residents' opinions (群众意见): what a resident raised, to whom, and what became of it."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import ActivityGroup, Deputy, mobile_validator
+from deputywork.models import Region
+from suggestions.models.units import Category, HandlingUnit
+
+# No 0/O, 1/I/L: the code is read out over the phone.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_LENGTH = 10  # 31**10 ≈ 8·10^14 codes: short to say, impossible to guess
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+class Channel(models.TextChoices):
+    QR = "qr", _("扫码反映")
+    RECEPTION = "reception", _("联络站接待")
+    WECHAT = "wechat", _("微信群")
+    VISIT = "visit", _("走访")
+    MAILBOX = "mailbox", _("民生信箱")
+    PHONE = "phone", _("电话")
+
+
+class OpinionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    ACCEPTED = "accepted", _("已受理")
+    ANSWERED = "answered", _("已答复")
+    FORWARDED = "forwarded", _("已转交办理")
+    ADOPTED = "adopted", _("已形成代表建议")
+    DECLINED = "declined", _("不予受理")
+    CLOSED = "closed", _("已办结")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Opinion(models.Model):
+    tracking_code = models.CharField(_("查询码"), max_length=TRACKING_LENGTH, unique=True, default=new_tracking_code,
+                                     editable=False)
+    channel = models.CharField(_("来源渠道"), max_length=12, choices=Channel.choices, default=Channel.QR)
+    # To whom it was sent: a deputy, an activity group, or (once liaison links are made) a station.
+    deputy = models.ForeignKey(Deputy, verbose_name=_("反映给代表"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="opinions")
+    group = models.ForeignKey(ActivityGroup, verbose_name=_("反映给活动小组"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="opinions")
+    # The township it concerns: what township staff scoping goes by.
+    region = models.ForeignKey(Region, verbose_name=_("所属乡镇"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="opinions")
+    place = models.ForeignKey(Region, verbose_name=_("地点（村、社区）"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    place_detail = models.CharField(_("具体位置"), max_length=100, blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("类别"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="opinions")
+    content = models.TextField(_("反映内容"), validators=[MinLengthValidator(10), MaxLengthValidator(2000)])
+    # Personal data: masked everywhere except to the staff who need it.
+    resident_name = models.CharField(_("群众姓名"), max_length=30, blank=True)
+    resident_phone = models.CharField(_("群众手机号码"), max_length=11, blank=True, validators=[mobile_validator])
+    callback_ok = models.BooleanField(_("同意回访"), default=False)
+    consent = models.BooleanField(_("同意使用个人信息"), default=False)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代为录入"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("状态"), max_length=12, choices=OpinionStatus.choices,
+                              default=OpinionStatus.SUBMITTED, db_index=True)
+    public_reply = models.TextField(_("答复（群众可见）"), blank=True)
+    decline_reason = models.CharField(_("不予受理理由"), max_length=300, blank=True)
+    forwarded_to = models.ForeignKey(HandlingUnit, verbose_name=_("转交单位"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="forwarded_opinions")
+    due_date = models.DateField(_("办理期限"), null=True, blank=True)
+    rating = models.CharField(_("群众评价"), max_length=12, choices=Rating.choices, blank=True)
+    rating_remark = models.CharField(_("群众补充意见"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    # A digest of the text and sender, so a double tap within a minute is stored once.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("群众意见")
+        verbose_name_plural = _("群众意见")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=OpinionStatus.values),
+                                   name="suggestions_opinion_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="suggestions_opinion_channel_valid"),
+            models.CheckConstraint(condition=Q(rating="") | Q(rating__in=Rating.values),
+                                   name="suggestions_opinion_rating_valid"),
+            models.CheckConstraint(condition=Q(resident_phone="") | Q(resident_phone__regex=r"^1[3-9][0-9]{9}$"),
+                                   name="suggestions_opinion_phone_plausible"),
+            models.CheckConstraint(condition=~Q(status="declined") | ~Q(decline_reason=""),
+                                   name="suggestions_opinion_declined_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.content[:20]}"
+
+
+def private_storage() -> Storage:
+    return storages["private"]
+
+
+def opinion_photo_path(instance: OpinionPhoto, filename: str) -> str:
+    return f"opinions/{instance.opinion.submitted_at:%Y/%m}/{secrets.token_hex(8)}.jpg"
+
+
+class OpinionPhoto(models.Model):
+    """A photo a resident attached; re-encoded without location data, stored privately."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to=opinion_photo_path, storage=private_storage)
+
+    class Meta:
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class OpinionEvent(models.Model):
+    """One move of an opinion (or a note on it). Append-only: never edited or deleted."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    from_status = models.CharField(_("原状态"), max_length=12, choices=OpinionStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=OpinionStatus.choices)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
