@@ -28,9 +28,15 @@ seed: migrate
 run: venv system-packages seed
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# axe-core for the accessibility scan of the browser tests, from the npm registry.
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility scan will be skipped"; fi
+
 # SQLite unless DATABASE_URL names another database (PostgreSQL in CI).
-test: venv
-	SECRET_KEY=test-only-secret STATIC_MANIFEST=0 $(PY) -m pytest $(PYTEST_ARGS)
+# Browser tests run when Debian's chromium is installed, and are skipped otherwise.
+test: venv node_modules/axe-core/axe.min.js
+	SECRET_KEY=test-only-secret STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
