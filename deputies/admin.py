@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 
 from deputies import posters, qr, roster, selectors, services
 from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
@@ -150,7 +151,9 @@ class DeputyAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
     region_paths = selectors.DEPUTY_REGION_PATHS
     resource_classes = [RosterResource]
     formats = [XLSX, CSV]
-    change_list_template = "admin/deputies/deputy/change_list.html"
+    # The roster always has all its columns, so that an export can be imported again.
+    export_form_class = ExportForm
+    import_export_change_list_template = "admin/deputies/deputy/change_list.html"
     list_display = ["name", "gender", "party", "occupation", "employer_title", "mobile", "residence", "seats"]
     list_filter = ["mandates__congress__level", TownshipFilter, SeatStatusFilter, "memberships__group",
                    "occupation", "gender", "party", "education"]

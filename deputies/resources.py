@@ -45,11 +45,16 @@ class RosterResource(resources.Resource):
         export_order = HEADERS + OPTIONAL_HEADERS
         name = "代表名册"
 
+    @classmethod
+    def get_display_name(cls) -> str:
+        return "代表名册"
+
     def get_queryset(self) -> QuerySet[Deputy]:
         return Deputy.objects.all()
 
     def filter_export(self, queryset: QuerySet, **kwargs: Any) -> QuerySet:
-        return queryset.select_related("residence__parent").prefetch_related(active_mandates(), current_memberships())
+        return (queryset.prefetch_related(None).select_related("residence__parent")
+                .prefetch_related(active_mandates(), current_memberships()))
 
     def iter_queryset(self, queryset: QuerySet) -> Iterator[tuple[Deputy, Mandate | None]]:
         for deputy in queryset:
