@@ -12,7 +12,7 @@ import logging
 import resource
 import time
 
-from _setup import django_setup
+from deputies_setup import django_setup
 
 django_setup()
 

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import time
 
-from _setup import django_setup
+from deputies_setup import django_setup
 
 django_setup()
 
