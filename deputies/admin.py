@@ -1,0 +1,363 @@
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+
+from deputies import posters, qr, roster, selectors, services
+from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
+from deputies.resources import RosterResource
+from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin
+from deputywork.models import RegionLevel
+from deputywork.roles import is_office, region_within_scope
+
+
+class NotFoundOutsideScope:
+    """An object outside the user's rows is a 404 (the admin's default is a redirect with a message)."""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class TownshipFilter(admin.SimpleListFilter):
+    title = _("乡镇（街道）")
+    parameter_name = "township"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from deputywork.models import Region
+
+        qs = Region.objects.filter(level=RegionLevel.TOWNSHIP)
+        if not is_office(request.user) and not request.user.is_superuser:
+            qs = qs.filter(code__startswith=request.user.region.prefix if request.user.region_id else "-")
+        return [(r.prefix, r.name) for r in qs.order_by("code")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            path = "residence" if queryset.model is Deputy else "region"
+            return queryset.filter(**{f"{path}__code__startswith": self.value()}).distinct()
+        return queryset
+
+
+class SeatStatusFilter(admin.SimpleListFilter):
+    title = _("资格状态")
+    parameter_name = "seat"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("active", _("有在任资格")), ("ended", _("资格均已终止"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        active = Mandate.objects.filter(status=MandateStatus.ACTIVE).values("deputy_id")
+        if self.value() == "active":
+            return queryset.filter(pk__in=active)
+        if self.value() == "ended":
+            return queryset.exclude(pk__in=active)
+        return queryset
+
+
+class MandateInline(admin.TabularInline):
+    model = Mandate
+    extra = 0
+    fields = ["congress", "electoral_district", "elected_on", "status", "ended_on", "end_reason", "end_note"]
+    autocomplete_fields = ["congress"]
+    can_delete = False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "deputy"
+    extra = 0
+    fields = ["group", "role", "started_on", "ended_on"]
+    autocomplete_fields = ["group"]
+    can_delete = False
+
+
+class GroupMembershipInline(MembershipInline):
+    fk_name = "group"
+    fields = ["deputy", "role", "started_on", "ended_on"]
+    autocomplete_fields = ["deputy"]
+
+
+class ImageCleaningForm(forms.ModelForm):
+    """Photos and QR images are checked and re-encoded before they are stored."""
+
+    image_fields: dict[str, dict[str, Any]] = {}
+    user: Any = None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name, options in self.image_fields.items():
+            upload = data.get(name)
+            if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+                try:
+                    content = services.image_reencode(upload=upload, **options)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+                else:
+                    content.name = f"{uuid.uuid4().hex}.{content.name.rsplit('.', 1)[-1]}"
+                    data[name] = content
+        return data
+
+
+class DeputyForm(ImageCleaningForm):
+    image_fields = {"photo": {}}
+
+    class Meta:
+        model = Deputy
+        fields = ["name", "gender", "ethnicity", "birth_date", "party", "education", "occupation", "employer_title",
+                  "mobile", "email", "residence", "user", "photo", "introduction"]
+
+    def clean_residence(self) -> Any:
+        residence = self.cleaned_data.get("residence")
+        user = self.user
+        if user is not None and not user.is_superuser and not is_office(user) and residence is not None:
+            if not region_within_scope(user, residence):
+                raise ValidationError(_("居住地不在您的乡镇（街道）。"))
+        return residence
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label=_("名册文件"), help_text=_("Excel（.xlsx）或CSV，第一行为表头。"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError(_("文件不能超过20 MB。"))
+        return upload
+
+
+_PENDING_RE = re.compile(r"^roster-imports/\d+/[0-9a-f]{32}\.(xlsx|csv)$")
+
+
+@admin.register(Deputy)
+class DeputyAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
+    form = DeputyForm
+    region_paths = selectors.DEPUTY_REGION_PATHS
+    resource_classes = [RosterResource]
+    formats = [XLSX, CSV]
+    # The roster always has all its columns, so that an export can be imported again.
+    export_form_class = ExportForm
+    import_export_change_list_template = "admin/deputies/deputy/change_list.html"
+    list_display = ["name", "gender", "party", "occupation", "employer_title", "mobile", "residence", "seats"]
+    list_filter = ["mandates__congress__level", TownshipFilter, SeatStatusFilter, "memberships__group",
+                   "occupation", "gender", "party", "education"]
+    search_fields = ["name", "mobile"]
+    list_select_related = ["residence"]
+    autocomplete_fields = ["residence", "user"]
+    readonly_fields = ["public_link", "created_at", "updated_at"]
+    inlines = [MandateInline, MembershipInline]
+    actions = ["download_posters", "rotate_tokens"]
+    fieldsets = [
+        (None, {"fields": ["name", "gender", "ethnicity", "birth_date", "party", "education", "occupation"]}),
+        (_("工作与联系"), {"fields": ["employer_title", "mobile", "email", "residence", "user"]}),
+        (_("公开信息"), {"fields": ["photo", "introduction", "public_link"]}),
+        (_("记录"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related(selectors.active_mandates())
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    @admin.display(description=_("在任资格"))
+    def seats(self, obj: Deputy) -> str:
+        return "、".join(f"{m.congress.region.name}{m.congress.get_level_display()}" for m in obj.active_mandates)
+
+    @admin.display(description=_("公开页面"))
+    def public_link(self, obj: Deputy) -> str:
+        from django.utils.html import format_html
+
+        if not obj.pk:
+            return "-"
+        url = posters.deputy_public_url(obj)
+        rotate = reverse("deputies:rotate_token", args=["deputy", obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a> · <a href="{}">{}</a><br>'
+                           '<button type="submit" formaction="{}" formnovalidate>{}</button>',
+                           url, url, reverse("deputies:deputy_poster", args=[obj.pk]), _("二维码海报"),
+                           rotate, _("更换公开地址（旧二维码失效）"))
+
+    def save_model(self, request: HttpRequest, obj: Deputy, form: Any, change: bool) -> None:
+        services.deputy_save(deputy=obj)
+
+    @admin.action(description=_("下载所选代表的二维码海报（PDF）"))
+    def download_posters(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        people = posters.deputies_for_posters(queryset.order_by("name", "pk"))
+        response = HttpResponse(qr.render_posters([posters.deputy_poster(d) for d in people]),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="posters.pdf"'
+        return response
+
+    @admin.action(description=_("更换所选代表的公开地址（旧二维码失效）"))
+    def rotate_tokens(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for deputy in queryset:
+            services.token_rotate(obj=deputy)
+        self.message_user(request, _("已更换%(n)d位代表的公开地址，请重新打印海报。") % {"n": len(queryset)})
+
+    # --- roster import: upload → preview → confirm ------------------------------------------
+
+    def get_urls(self) -> list:
+        return [
+            path("import-roster/", self.admin_site.admin_view(self.import_roster_view),
+                 name="deputies_deputy_import_roster"),
+            path("roster-template/", self.admin_site.admin_view(self.roster_template_view),
+                 name="deputies_deputy_roster_template"),
+            *super().get_urls(),
+        ]
+
+    def roster_template_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise Http404
+        response = HttpResponse(XLSX().export_data(roster.template_dataset()), content_type=XLSX().get_content_type())
+        response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+        return response
+
+    def import_roster_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise Http404
+        storage = storages["private"]
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": _("导入代表名册")}
+        form = RosterUploadForm()
+        if request.method == "POST" and "pending" in request.POST:
+            pending = request.POST["pending"]
+            if not _PENDING_RE.match(pending) or not pending.startswith(f"roster-imports/{request.user.pk}/") \
+                    or not storage.exists(pending):
+                messages.error(request, _("上传的文件已失效，请重新上传。"))
+                return redirect("admin:deputies_deputy_import_roster")
+            with storage.open(pending, "rb") as fh:
+                data = fh.read()
+            dataset = roster.read_dataset(data, pending)
+            if "confirm" in request.POST:
+                result = services.roster_import(dataset=dataset, user=request.user)
+                if result.written:
+                    storage.delete(pending)
+                    messages.success(request, _("导入完成：新增代表%(new)d人，更新%(upd)d人，新增代表资格%(seats)d个，"
+                                                "新增小组成员%(members)d人次。") % {
+                        "new": result.new_deputies, "upd": result.updated_deputies, "seats": result.new_seats,
+                        "members": result.new_memberships})
+                    return redirect("admin:deputies_deputy_changelist")
+            else:
+                storage.delete(pending)
+                return redirect("admin:deputies_deputy_import_roster")
+            context.update(result=result, pending=pending)
+        elif request.method == "POST":
+            form = RosterUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                data = upload.read()
+                try:
+                    dataset = roster.read_dataset(data, upload.name)
+                except roster.RosterFileError as exc:
+                    form.add_error("file", str(exc))
+                else:
+                    result = services.roster_preview(dataset=dataset, user=request.user)
+                    pending = ""
+                    if result.ok:
+                        ext = "xlsx" if upload.name.lower().endswith((".xlsx", ".xlsm")) else "csv"
+                        pending = storage.save(f"roster-imports/{request.user.pk}/{uuid.uuid4().hex}.{ext}",
+                                               _BytesFile(data))
+                    context.update(result=result, pending=pending)
+        context["form"] = form
+        return TemplateResponse(request, "admin/deputies/deputy/import_roster.html", context)
+
+
+class _BytesFile:
+    """The smallest file-like object Storage.save accepts, for bytes already in memory."""
+
+    def __init__(self, data: bytes) -> None:
+        from django.core.files.base import ContentFile
+
+        self._file = ContentFile(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+    def chunks(self, chunk_size: int | None = None) -> Any:
+        return self._file.chunks(chunk_size)
+
+
+class ActivityGroupForm(ImageCleaningForm):
+    image_fields = {"wechat_qr": {"max_side": 800, "keep_png": True}}
+
+    class Meta:
+        model = ActivityGroup
+        fields = ["name", "kind", "field", "region", "grid", "wechat_qr", "introduction", "active"]
+
+    def clean_region(self) -> Any:
+        region = self.cleaned_data.get("region")
+        user = self.user
+        if user is not None and not user.is_superuser and not region_within_scope(user, region):
+            raise ValidationError(_("所在区划不在您的乡镇（街道）。"))
+        return region
+
+
+@admin.register(ActivityGroup)
+class ActivityGroupAdmin(NotFoundOutsideScope, StaffAdmin):
+    form = ActivityGroupForm
+    region_paths = selectors.GROUP_REGION_PATHS
+    list_display = ["name", "kind", "field", "region", "active"]
+    list_filter = ["kind", "field", "active", TownshipFilter]
+    search_fields = ["name", "grid"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+    inlines = [GroupMembershipInline]
+    readonly_fields = ["public_link"]
+    actions = ["download_posters", "rotate_tokens"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    @admin.display(description=_("公开页面"))
+    def public_link(self, obj: ActivityGroup) -> str:
+        from django.utils.html import format_html
+
+        if not obj.pk:
+            return "-"
+        url = posters.group_public_url(obj)
+        return format_html('<a href="{}" target="_blank">{}</a> · <a href="{}">{}</a>', url, url,
+                           reverse("deputies:group_poster", args=[obj.pk]), _("二维码海报"))
+
+    @admin.action(description=_("下载所选小组的二维码海报（PDF）"))
+    def download_posters(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        response = HttpResponse(qr.render_posters([posters.group_poster(g) for g in queryset]),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="group-posters.pdf"'
+        return response
+
+    @admin.action(description=_("更换所选小组的公开地址（旧二维码失效）"))
+    def rotate_tokens(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for group in queryset:
+            services.token_rotate(obj=group)
+        self.message_user(request, _("已更换%(n)d个小组的公开地址，请重新打印海报。") % {"n": len(queryset)})
+
+
+@admin.register(Congress)
+class CongressAdmin(OfficeOnlyAdmin):
+    list_display = ["__str__", "level", "region", "term", "start_date", "end_date"]
+    list_filter = ["level"]
+    search_fields = ["region__name", "term"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:  # reference data every staff member reads
+        return admin.ModelAdmin.get_queryset(self, request).select_related("region")

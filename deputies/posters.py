@@ -1,0 +1,107 @@
+"""Posters for deputies and activity groups, built on the reusable `deputies.qr`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from deputies.models import ActivityGroup, CongressLevel, Deputy, GroupRole, Mandate, MandateStatus, Membership
+from deputies.qr import Poster, public_url, render_posters
+from deputies.selectors import active_mandates, current_memberships
+from deputywork.models import Region
+
+DEPUTY_CALL = "扫一扫，向代表反映意见建议"
+GROUP_CALL = "扫一扫，向代表活动小组反映意见建议"
+
+
+def deputy_public_url(deputy: Deputy) -> str:
+    return public_url(reverse("deputies:public_deputy", args=[deputy.public_token]))
+
+
+def group_public_url(group: ActivityGroup) -> str:
+    return public_url(reverse("deputies:public_group", args=[group.public_token]))
+
+
+def seat_label(mandate: Mandate) -> str:
+    """襄城县第十七届人大代表（第一选区）."""
+    congress = mandate.congress
+    text = str(congress).replace("人民代表大会", "人大代表")
+    return text + (f"（{mandate.electoral_district}）" if mandate.electoral_district else "")
+
+
+def _photo_path(field) -> str | None:
+    if not field:
+        return None
+    try:
+        return field.path
+    except NotImplementedError:  # object storage: no local path, no photo on the poster
+        return None
+
+
+def deputy_poster(deputy: Deputy) -> Poster:
+    """Needs `active_mandates` and `current_memberships` prefetched (see selectors)."""
+    seats = getattr(deputy, "active_mandates", None)
+    if seats is None:
+        seats = list(deputy.mandates.filter(status=MandateStatus.ACTIVE).select_related("congress__region"))
+    members = getattr(deputy, "current_memberships", None)
+    if members is None:
+        members = list(deputy.memberships.filter(ended_on__isnull=True).select_related("group"))
+    top = min(seats, key=lambda m: CongressLevel.values.index(m.congress.level)) if seats else None
+    lines = [seat_label(m) for m in seats]
+    lines += [f"{m.group.name}{m.get_role_display() if m.role != GroupRole.MEMBER else _('成员')}" for m in members]
+    if deputy.employer_title:
+        lines.append(deputy.employer_title)
+    return Poster(
+        title=deputy.name,
+        subtitle=seat_label(top).split("（")[0] if top else _("人大代表"),
+        lines=lines[:5],
+        url=deputy_public_url(deputy),
+        photo_path=_photo_path(deputy.photo),
+        call_to_action=_(DEPUTY_CALL),
+    )
+
+
+def group_poster(group: ActivityGroup) -> Poster:
+    members = getattr(group, "current_memberships", None)
+    if members is None:
+        members = list(group.memberships.filter(ended_on__isnull=True).select_related("deputy")
+                       .order_by("role", "deputy__name"))
+    leaders = [f"{m.get_role_display()}：{m.deputy.name}" for m in members if m.role != GroupRole.MEMBER]
+    names = "、".join(m.deputy.name for m in members if m.role == GroupRole.MEMBER)
+    lines = [*leaders[:3]]
+    if names:
+        lines.append(_("成员：") + names)
+    if group.grid:
+        lines.append(_("联系网格：") + group.grid)
+    return Poster(
+        title=group.name,
+        subtitle=f"{group.region.name} · {group.get_kind_display()}{_('代表活动小组')}"
+        + (f"（{group.field}）" if group.field else ""),
+        lines=lines[:5],
+        url=group_public_url(group),
+        photo_path=_photo_path(group.wechat_qr),
+        call_to_action=_(GROUP_CALL),
+    )
+
+
+def deputies_for_posters(qs: QuerySet[Deputy]) -> QuerySet[Deputy]:
+    return qs.prefetch_related(active_mandates(), current_memberships())
+
+
+def township_posters(*, region: Region, deputies: QuerySet[Deputy], groups: QuerySet[ActivityGroup]) -> bytes:
+    """Every deputy living or sitting in `region`, then every group there, in one PDF.
+
+    The caller passes querysets already scoped to the user (selectors)."""
+    prefix = region.prefix
+    people = deputies_for_posters(
+        deputies.filter(mandates__status=MandateStatus.ACTIVE).filter(
+            residence__code__startswith=prefix) | deputies.filter(
+            mandates__status=MandateStatus.ACTIVE, mandates__congress__region__code__startswith=prefix)
+    ).distinct().order_by("name", "pk")
+    members = Membership.objects.filter(ended_on__isnull=True).select_related("deputy").order_by("role", "deputy__name")
+    from django.db.models import Prefetch
+
+    group_qs = groups.filter(region__code__startswith=prefix, active=True).prefetch_related(
+        Prefetch("memberships", queryset=members, to_attr="current_memberships"))
+    return render_posters([*(deputy_poster(d) for d in people), *(group_poster(g) for g in group_qs)])
