@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -205,6 +206,20 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
 
+    def clean(self) -> None:
+        day = self.activity_day if self.activity_day_id else None
+        problem = activity_date_problem(date=self.date, activity_day=day)
+        if problem:
+            raise ValidationError({"date": problem})
+
+
+def activity_date_problem(*, date: dt.date | None, activity_day: ActivityDay | None) -> str | None:
+    """An activity of an activity day may not be dated before that day's month."""
+    if date and activity_day and date < activity_day.date.replace(day=1):
+        return (f"活动日期{date:%Y年%m月%d日}早于所属代表活动日所在月份"
+                f"（{activity_day.date:%Y年%m月}），请核对日期或活动日。")
+    return None
+
 
 class Participation(models.Model):
     """A deputy invited to an activity, and whether they signed in."""
@@ -306,7 +321,8 @@ class ReceptionEntry(models.Model):
         verbose_name_plural = _("接待登记")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(handling__in=Handling.values), name="liaison_receptionentry_handling_valid"),
+            models.CheckConstraint(condition=Q(handling__in=Handling.values),
+                                   name="liaison_receptionentry_handling_valid"),
             models.CheckConstraint(
                 condition=~Q(handling="forwarded") | (~Q(forwarded_level="") & ~Q(forwarded_to="")),
                 name="liaison_receptionentry_forwarded_has_target",
@@ -434,7 +450,8 @@ class Training(models.Model):
         verbose_name_plural = _("代表培训")
         ordering = ["-start_date", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="liaison_training_ends_after_start"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")),
+                                   name="liaison_training_ends_after_start"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +90,8 @@ class TownshipStations:
     cards: list[StationCard] = field(default_factory=list)
 
 
-def public_stations_by_township(*, today: dt.date | None = None, region: Region | None = None) -> list[TownshipStations]:
+def public_stations_by_township(*, today: dt.date | None = None,
+                                region: Region | None = None) -> list[TownshipStations]:
     """Active stations grouped by township, each with the deputies on duty on its next published
     reception day. Two queries: stations with regions, and the coming published shifts."""
     today = today or timezone.localdate()
@@ -176,9 +176,3 @@ def deputy_coming(*, deputy: Deputy, today: dt.date | None = None) -> dict[str, 
                  .select_related("activity", "activity__kind", "activity__station").order_by("activity__date")[:30])
     return {"shifts": shifts, "participations": parts}
 
-
-def open_disputes_by_township() -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    for row in Dispute.objects.filter(status__in=["found", "mediating"]).values("region").annotate(n=Count("pk")):
-        counts[row["region"]] = row["n"]
-    return counts

@@ -36,6 +36,7 @@ from liaison.models import (
     LiaisonStation,
     Participation,
     ReceptionEntry,
+    activity_date_problem,
 )
 
 # --- stations --------------------------------------------------------------------------------
@@ -128,7 +129,8 @@ def activity_day_transition(*, activity_day: ActivityDay, to: str, actor: Any, n
             raise ValidationError(
                 f"活动日状态不能从“{ActivityDayStatus(day.status).label}”改为“{ActivityDayStatus(to).label}”。")
         if to == ActivityDayStatus.PUBLISHED and (day.date - today).days < PUBLISH_DAYS_AHEAD:
-            raise ValidationError(f"值班安排应至少在活动日前{PUBLISH_DAYS_AHEAD}天公布（最晚{day.publish_deadline:%Y年%m月%d日}）。")
+            raise ValidationError(f"值班安排应至少在活动日前{PUBLISH_DAYS_AHEAD}天公布"
+                                  f"（最晚{day.publish_deadline:%Y年%m月%d日}）。")
         if to == ActivityDayStatus.HELD and day.date > today:
             raise ValidationError("活动日尚未到来，不能标记为已举行。")
         before = day.status
@@ -144,13 +146,6 @@ def activity_day_transition(*, activity_day: ActivityDay, to: str, actor: Any, n
 
 
 # --- activities ------------------------------------------------------------------------------
-
-
-def activity_date_problem(*, date: dt.date | None, activity_day: ActivityDay | None) -> str | None:
-    if date and activity_day and date < activity_day.date.replace(day=1):
-        return (f"活动日期{date:%Y年%m月%d日}早于所属代表活动日所在月份"
-                f"（{activity_day.date:%Y年%m月}），请核对日期或活动日。")
-    return None
 
 
 def _attendance_problem(invited: Iterable[Deputy], attended: Iterable[Deputy]) -> str | None:
