@@ -121,3 +121,92 @@ class OpinionFactory(factory.django.DjangoModelFactory):
     resident_name = "赵大娘"
     resident_phone = "13912345678"
     consent = True
+
+# --- liaison --------------------------------------------------------------------------------
+
+from liaison.models import (  # noqa: E402
+    Activity,
+    ActivityDay,
+    ActivityKind,
+    Dispute,
+    InvestmentProject,
+    LiaisonStation,
+    Participation,
+    Training,
+)
+
+
+class LiaisonStationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiaisonStation
+
+    name = factory.Sequence(lambda n: f"第{n}代表联络站")
+    kind = "station"
+    region = factory.LazyFunction(county_region)
+    opening_schedule = "每月15日 9:00–11:30"
+
+
+class ActivityDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityDay
+
+    region = factory.LazyFunction(county_region)
+    date = factory.Sequence(lambda n: _dt.date(2025, 1 + n % 12, 15))
+    theme = "排查基层矛盾纠纷"
+
+
+def activity_kind(name: str = "走访群众") -> ActivityKind:
+    return ActivityKind.objects.get_or_create(name=name)[0]
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    kind = factory.LazyFunction(activity_kind)
+    title = factory.Sequence(lambda n: f"活动{n}")
+    date = _dt.date(2025, 3, 15)
+    region = factory.LazyFunction(county_region)
+    place = "村委会"
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    activity = factory.SubFactory(ActivityFactory)
+    deputy = factory.SubFactory(DeputyFactory)
+
+
+class DisputeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dispute
+
+    region = factory.LazyFunction(county_region)
+    found_on = _dt.date(2025, 3, 15)
+    category = "邻里纠纷"
+    parties = "张某与李某"
+    summary = "宅基地边界争议"
+
+
+class InvestmentProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvestmentProject
+
+    deputy = factory.SubFactory(DeputyFactory)
+    name = factory.Sequence(lambda n: f"项目{n}")
+    region = factory.LazyFunction(county_region)
+    introduced_on = _dt.date(2025, 4, 1)
+    amount_wan = 1200
+    jobs = 30
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Training
+
+    title = "代表履职能力培训班"
+    region = factory.LazyFunction(county_region)
+    start_date = _dt.date(2025, 5, 10)
+    end_date = _dt.date(2025, 5, 11)
+    hours = 12

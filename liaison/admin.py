@@ -1,0 +1,254 @@
+"""Admin for the liaison app: staff keep stations, activity days, activities and ledgers here.
+Status changes go through the service functions (actions), never through a status field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
+from liaison import services
+from liaison.images import reencode_image
+from liaison.models import (
+    Activity,
+    ActivityDay,
+    ActivityDayEvent,
+    ActivityDayStatus,
+    ActivityKind,
+    ActivityPhoto,
+    Dispute,
+    DisputeEvent,
+    DutyShift,
+    InvestmentEvent,
+    InvestmentProject,
+    InvestmentStatus,
+    LiaisonStation,
+    Participation,
+    ReceptionEntry,
+    Training,
+)
+
+
+@admin.register(LiaisonStation)
+class LiaisonStationAdmin(StaffAdmin):
+    region_paths = ("region",)
+    list_display = ("name", "kind", "region", "is_demonstration", "opening_schedule", "active")
+    list_filter = ("kind", "is_demonstration", "active")
+    search_fields = ("name", "address")
+    autocomplete_fields = ("region",)
+    filter_horizontal = ("deputies", "groups")
+    actions = ["rotate_tokens"]
+
+    @admin.action(description=_("更换公开地址（旧二维码失效）"))
+    def rotate_tokens(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for station in queryset:
+            services.station_rotate_token(station=station)
+        self.message_user(request, _("已更换公开地址。"))
+
+
+class DutyShiftFormSet(forms.BaseInlineFormSet):
+    """The whole roster is checked at once: one deputy cannot be in two places at a time."""
+
+    def clean(self) -> None:
+        super().clean()
+        specs = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not all(data.get(k) for k in ("station", "deputy", "start", "end")):
+                continue
+            specs.append(services.ShiftSpec(data["station"], data["deputy"], data["start"], data["end"]))
+        if self.instance.date:
+            problems = services.roster_problems(activity_day=self.instance, shifts=specs)
+            if problems:
+                raise ValidationError(problems)
+
+
+class DutyShiftInline(admin.TabularInline):
+    model = DutyShift
+    formset = DutyShiftFormSet
+    extra = 1
+    autocomplete_fields = ("station",)
+    fields = ("station", "deputy", "start", "end")
+
+
+class ActivityDayEventInline(ReadOnlyInline):
+    model = ActivityDayEvent
+    fields = ("at", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+
+def _transition_action(to: str, label: str) -> Any:
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        for day in queryset:
+            try:
+                services.activity_day_transition(activity_day=day, to=to, actor=request.user)
+            except ValidationError as exc:
+                modeladmin.message_user(request, f"{day}：{'；'.join(exc.messages)}", messages.ERROR)
+    action.__name__ = f"mark_{to}"
+    return admin.action(description=label)(action)
+
+
+@admin.register(ActivityDay)
+class ActivityDayAdmin(StaffAdmin):
+    region_paths = ("region",)
+    list_display = ("date", "region", "theme", "status", "published_at")
+    list_filter = ("status", "date")
+    search_fields = ("theme",)
+    date_hierarchy = "date"
+    autocomplete_fields = ("region",)
+    readonly_fields = ("status", "published_at")
+    inlines = [DutyShiftInline, ActivityDayEventInline]
+    actions = [_transition_action(ActivityDayStatus.PUBLISHED, _("公布值班安排")),
+               _transition_action(ActivityDayStatus.HELD, _("标记为已举行")),
+               _transition_action(ActivityDayStatus.CANCELLED, _("取消活动日"))]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is DutyShift:
+            for f in formset.forms:
+                f.instance.date = form.instance.date
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A moved day takes its roster with it.
+        form.instance.shifts.exclude(date=form.instance.date).update(date=form.instance.date)
+
+
+@admin.register(ActivityKind)
+class ActivityKindAdmin(OfficeOnlyAdmin):
+    list_display = ("name", "order", "active")
+    list_editable = ("order", "active")
+    search_fields = ("name",)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 1
+    fields = ("deputy", "signed_in_at")
+
+
+class PhotoForm(forms.ModelForm):
+    class Meta:
+        model = ActivityPhoto
+        fields = ("image", "caption")
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
+            return reencode_image(image)
+        return image
+
+
+class ActivityPhotoInline(admin.TabularInline):
+    model = ActivityPhoto
+    form = PhotoForm
+    extra = 1
+
+
+@admin.register(Activity)
+class ActivityAdmin(StaffAdmin):
+    region_paths = ("region",)
+    list_display = ("date", "title", "kind", "region", "station", "residents_count", "reported_by_deputy")
+    list_filter = ("kind", "reported_by_deputy")
+    search_fields = ("title", "summary")
+    date_hierarchy = "date"
+    autocomplete_fields = ("region", "station", "activity_day")
+    filter_horizontal = ("groups",)
+    inlines = [ParticipationInline, ActivityPhotoInline]
+
+    def save_model(self, request: HttpRequest, obj: Activity, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ReceptionForm(forms.ModelForm):
+    class Meta:
+        model = ReceptionEntry
+        fields = ("station", "date", "deputies", "visitor_name", "visitor_phone", "matter", "category", "handling",
+                  "reply", "forwarded_level", "forwarded_to", "decline_reason", "redirected_to")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        problems = services.reception_problems(
+            handling=data.get("handling", ""), forwarded_level=data.get("forwarded_level", ""),
+            forwarded_to=data.get("forwarded_to", ""), decline_reason=data.get("decline_reason", ""),
+            redirected_to=data.get("redirected_to", ""), deputies=list(data.get("deputies") or []))
+        if problems:
+            raise ValidationError(problems)
+        return data
+
+
+@admin.register(ReceptionEntry)
+class ReceptionEntryAdmin(StaffAdmin):
+    form = ReceptionForm
+    region_paths = ("station__region",)
+    list_display = ("date", "station", "category", "handling")
+    list_filter = ("handling", "category")
+    search_fields = ("matter",)
+    date_hierarchy = "date"
+    autocomplete_fields = ("station",)
+    filter_horizontal = ("deputies",)
+    readonly_fields = ("uid",)
+
+
+class DisputeEventInline(ReadOnlyInline):
+    model = DisputeEvent
+    fields = ("at", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+
+@admin.register(Dispute)
+class DisputeAdmin(StaffAdmin):
+    region_paths = ("region",)
+    list_display = ("found_on", "region", "category", "parties", "status", "closed_on")
+    list_filter = ("status",)
+    search_fields = ("parties", "summary", "category")
+    autocomplete_fields = ("region", "activity_day")
+    filter_horizontal = ("deputies",)
+    readonly_fields = ("status", "closed_on", "referred_to")
+    inlines = [DisputeEventInline]
+
+
+class InvestmentEventInline(ReadOnlyInline):
+    model = InvestmentEvent
+    fields = ("at", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+
+def _investment_action(to: str) -> Any:
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        for project in queryset:
+            try:
+                services.investment_transition(project=project, to=to, actor=request.user)
+            except ValidationError as exc:
+                modeladmin.message_user(request, f"{project}：{'；'.join(exc.messages)}", messages.ERROR)
+    action.__name__ = f"mark_{to}"
+    return admin.action(description=f"标记为{InvestmentStatus(to).label}")(action)
+
+
+@admin.register(InvestmentProject)
+class InvestmentProjectAdmin(StaffAdmin):
+    region_paths = ("region",)
+    list_display = ("name", "deputy", "region", "introduced_on", "amount_wan", "jobs", "status")
+    list_filter = ("status",)
+    search_fields = ("name", "deputy__name")
+    autocomplete_fields = ("region",)
+    readonly_fields = ("status",)
+    inlines = [InvestmentEventInline]
+    actions = [_investment_action(s) for s in InvestmentStatus.values if s != InvestmentStatus.NEGOTIATING]
+
+
+@admin.register(Training)
+class TrainingAdmin(StaffAdmin):
+    region_paths = ("region",)
+    list_display = ("title", "start_date", "end_date", "hours", "region")
+    search_fields = ("title",)
+    autocomplete_fields = ("region",)
+    filter_horizontal = ("attendees",)
