@@ -129,8 +129,8 @@ def export_docx(bulletin: Bulletin) -> bytes:
         for block in item.blocks:
             kind = block["kind"]
             if kind in ("h1", "h2", "h3"):
-                paragraph = _para(document, block["heading"],
-                                  font={"h1": "黑体", "h2": "楷体_GB2312", "h3": "仿宋_GB2312"}[kind], bold=kind == "h2")
+                face = {"h1": "黑体", "h2": "楷体_GB2312", "h3": "仿宋_GB2312"}[kind]
+                paragraph = _para(document, block["heading"], font=face, bold=kind == "h2")
                 if block["text"]:
                     _set_font(paragraph.add_run(block["text"]), "仿宋_GB2312", 16)
             elif kind == "image":

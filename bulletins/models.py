@@ -34,11 +34,13 @@ class Bulletin(models.Model):
                                                  help_text=_("可选，印为“总第N期”。"))
     organ = models.CharField(_("编发机关"), max_length=60, default="襄城县人大常委会代表工作委员会")
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="bulletins", help_text=_("编发机关所在区划；乡镇工作人员只看到本乡镇的简报。"))
+                               related_name="bulletins",
+                               help_text=_("编发机关所在区划；乡镇工作人员只看到本乡镇的简报。"))
     issue_date = models.DateField(_("日期"))
     special_column = models.CharField(_("专栏"), max_length=120, blank=True,
                                       help_text=_("可选，例如：“为人民履职、为中原添彩·人大代表在行动”主题活动专辑（三十一）"))
-    send_to = models.TextField(_("送"), blank=True, help_text=_("“送：”之后的文字，例如：市人大常委会代表工委，县委、县政府领导。"))
+    send_to = models.TextField(_("送"), blank=True,
+                               help_text=_("“送：”之后的文字，例如：市人大常委会代表工委，县委、县政府领导。"))
     distribute_to = models.TextField(_("发"), blank=True, help_text=_("“发：”之后的文字，例如：各乡镇人大主席团。"))
     issuer = models.CharField(_("印发机关"), max_length=60, default="襄城县人大常委会代表工作委员会办公室")
     issued_on = models.DateField(_("印发日期"))
@@ -62,9 +64,11 @@ class Bulletin(models.Model):
             models.UniqueConstraint(fields=["series", "year", "is_supplement", "number"],
                                     name="bulletins_bulletin_unique_issue",
                                     violation_error_message=_("同一刊名、同一年份的这一期号已经存在。")),
-            models.CheckConstraint(condition=Q(status__in=BulletinStatus.values), name="bulletins_bulletin_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=BulletinStatus.values),
+                                   name="bulletins_bulletin_status_valid"),
             models.CheckConstraint(condition=Q(number__gte=1), name="bulletins_bulletin_number_positive"),
-            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2200), name="bulletins_bulletin_year_range"),
+            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2200),
+                                   name="bulletins_bulletin_year_range"),
             models.CheckConstraint(
                 condition=Q(status=BulletinStatus.DRAFT) | Q(published_at__isnull=False),
                 name="bulletins_bulletin_published_has_time",
@@ -118,7 +122,8 @@ class Article(models.Model):
         ordering = ["bulletin", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(stats_start__isnull=True) | Q(stats_end__isnull=True) | Q(stats_end__gte=models.F("stats_start")),
+                condition=Q(stats_start__isnull=True) | Q(stats_end__isnull=True)
+                | Q(stats_end__gte=models.F("stats_start")),
                 name="bulletins_article_stats_period_ordered",
             ),
             models.CheckConstraint(

@@ -11,6 +11,7 @@ Nothing is inserted into the text, so copying from the PDF and searching in it s
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -19,6 +20,10 @@ from functools import lru_cache
 from django.core.exceptions import ImproperlyConfigured
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201d\u2026]")
+
+
+# WeasyPrint logs every layout step at INFO; a server log needs only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class CJKFontMissing(ImproperlyConfigured):
