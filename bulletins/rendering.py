@@ -51,10 +51,8 @@ def stats_sentence(article: Article) -> str:
     found = frozen_or_live_figures(article)
     if not found:
         return ""
-    lead = article.stats_lead.strip()
-    if lead and not lead.endswith(("，", "：")):
-        lead += "，"
-    return lead + figures.figures_sentence(found)
+    # The lead is the sentence's subject, written on: 今年以来，全县各级人大代表 + 征集意见建议468条…
+    return article.stats_lead.strip() + figures.figures_sentence(found)
 
 
 def article_view(article: Article, index: int, *, for_pdf: bool) -> ArticleView:

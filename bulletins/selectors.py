@@ -6,8 +6,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from bulletins.models import Article, Bulletin, BulletinStatus
-from deputywork.models import User
-from deputywork.roles import is_office, is_township_staff, scope_to_region
+from deputywork.models import REGION_CODE_LENGTHS, User
+from deputywork.roles import is_office, is_township_staff, region_q
 
 
 def bulletins_visible_to(*, user: User) -> QuerySet[Bulletin]:
@@ -19,13 +19,11 @@ def bulletins_visible_to(*, user: User) -> QuerySet[Bulletin]:
     if not is_township_staff(user) or user.region is None:
         return qs.none()
     # The county's published issues are sent to every township: they may read those too.
-    above = []
-    region = user.region.parent
-    while region is not None:
-        above.append(region.pk)
-        region = region.parent
-    own = scope_to_region(qs, user, "region")
-    return qs.filter(Q(pk__in=own.values("pk")) | Q(region__in=above, status=BulletinStatus.PUBLISHED))
+    # Ancestors' codes are the region's own code cut short and padded with zeros (no queries).
+    code = user.region.code
+    above = [code[:n].ljust(12, "0") for n in REGION_CODE_LENGTHS.values() if n < len(user.region.prefix)]
+    own = region_q(user, "region")
+    return qs.filter(own | Q(region__code__in=above, status=BulletinStatus.PUBLISHED))
 
 
 def bulletin_list(*, user: User, status: str = "", year: int | None = None) -> QuerySet[Bulletin]:

@@ -120,7 +120,7 @@ def article_import_text(*, bulletin: Bulletin, pasted: str, title: str = "", con
     lines = text.clean_lines(pasted)
     if not title and lines:
         title, lines = lines[0], lines[1:]
-    if lines and not contributor and lines[-1].endswith("供稿"):
+    if lines and not contributor and lines[-1].strip("（）()").endswith("供稿"):
         contributor = lines.pop().strip("（）()")
     return article_create(bulletin=bulletin, title=title, body="\n".join(lines), contributor=contributor)
 
