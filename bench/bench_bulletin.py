@@ -6,6 +6,9 @@ Both renders run in this process, alternately, after one warm-up each; the figur
 median CPU time and the median peak of Python allocations (tracemalloc) per render. The
 "bare" render is the same title and paragraphs in a plain HTML page (A4, Noto Serif CJK SC
 16 pt, no masthead, no grid, no justification, no closing block). Target: ratio <= 1.3.
+Also printed: "ragged" (the bulletin without inter-character justification) and "bare4" (the
+bare page with its headings in the two extra faces the bulletin must embed, 黑体 and 楷体):
+most of the difference is reading and subsetting those two extra CJK font files.
 Uses an in-memory SQLite database; nothing is written to var/.
 """
 
@@ -35,7 +38,7 @@ from django.core.management import call_command  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from bulletins import demo, pdf, rendering, services  # noqa: E402
+from bulletins import demo, pdf, rendering, services, text  # noqa: E402
 from bulletins.models import Bulletin  # noqa: E402
 
 BODIES = [demo.ACTIVITY_DAY.replace("［统计］\n", ""), demo.STATIONS, demo.LIVELIHOOD, demo.XUCHANG]
@@ -63,12 +66,18 @@ def rendered(bulletin: Bulletin) -> Bulletin:
     return Bulletin.objects.prefetch_related("articles__images", "articles__tables").get(pk=bulletin.pk)
 
 
-def bare_html(bulletin: Bulletin) -> str:
+def bare_html(bulletin: Bulletin, *, same_faces: bool = False) -> str:
+    """The issue's titles and paragraphs in a plain page. With `same_faces`, headings use the faces
+    the bulletin needs (黑体-like sans for 一、, 楷体 for （一）), so only the layout differs."""
     parts = ["<!doctype html><html lang='zh-Hans'><meta charset='utf-8'><style>@page{size:A4;margin:25mm}"
-             "body{font:16pt/1.8 'Noto Serif CJK SC'}</style><body>"]
+             "body{font:16pt/1.8 'Noto Serif CJK SC'} .h1{font-family:'Noto Sans CJK SC'}"
+             ".h2{font-family:'AR PL UKai CN'}</style><body>"]
     for article in bulletin.articles.all():
         parts.append(f"<h2>{html.escape(article.title)}</h2>")
-        parts += [f"<p>{html.escape(line)}</p>" for line in article.body.splitlines() if line.strip()]
+        for line in article.body.splitlines():
+            kind = f"h{text.heading_level(line)}" if same_faces and text.heading_level(line) else "p"
+            if line.strip():
+                parts.append(f"<p class='{kind}'>{html.escape(line)}</p>")
     return "".join(parts)
 
 
@@ -96,6 +105,7 @@ def main() -> None:
     pdf.require_cjk_fonts()
     bulletin = build_issue(args.pages)
     source = bare_html(bulletin)
+    source_faces = bare_html(bulletin, same_faces=True)
 
     def ours() -> bytes:
         return rendering.render_pdf(rendered(bulletin))
@@ -103,28 +113,43 @@ def main() -> None:
     def bare() -> bytes:
         return HTML(string=source).write_pdf()
 
-    ours(), bare()  # warm-up: fonts loaded, template compiled
-    results: dict[str, list[tuple[float, int]]] = {"bulletin": [], "bare": []}
+    def bare_faces() -> bytes:
+        return HTML(string=source_faces).write_pdf()
+
+    # For the breakdown only: the same bulletin with ragged lines (no inter-character justification).
+    ragged_html = rendering.render_html(rendered(bulletin), for_pdf=True).replace("text-align: justify;", "")
+
+    def ragged() -> bytes:
+        return pdf.html_to_pdf(ragged_html, foot_class="closing")
+
+    ours(), bare(), ragged(), bare_faces()  # warm-up: fonts loaded, template compiled
+    results: dict[str, list[tuple[float, int]]] = {"bulletin": [], "ragged": [], "bare": [], "bare4": []}
     outputs: dict[str, bytes] = {}
     for _ in range(args.rounds):
-        for name, fn in (("bulletin", ours), ("bare", bare)):
+        for name, fn in (("bulletin", ours), ("ragged", ragged), ("bare", bare), ("bare4", bare_faces)):
             elapsed, peak, data = measure(fn)
             results[name].append((elapsed, peak))
             outputs[name] = data
     if args.out:
         Path(args.out).write_bytes(outputs["bulletin"])
     pages = {name: len(PdfReader(io.BytesIO(data)).pages) for name, data in outputs.items()}
+    fonts = {name: len({str(f.get_object()["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+                        for f in page["/Resources"]["/Font"].values()}) for name, data in outputs.items()}
     chars = sum(len(a.body) + len(a.title) for a in bulletin.articles.all())
     print(f"issue: {bulletin.articles.count()} articles, {chars} characters; "
-          f"bulletin {pages['bulletin']} pages, bare {pages['bare']} pages; {args.rounds} rounds (median)")
+          f"bulletin {pages['bulletin']} pages / {fonts['bulletin']} fonts, bare {pages['bare']} pages / "
+          f"{fonts['bare']} fonts; {args.rounds} rounds (median)")
     med = {name: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
            for name, r in results.items()}
-    for name in ("bulletin", "bare"):
+    for name in ("bulletin", "ragged", "bare", "bare4"):
         t, m = med[name]
         print(f"  {name:9s} {t * 1000:7.0f} ms CPU   peak {m / 1e6:6.1f} MB (Python allocations)")
     time_ratio = med["bulletin"][0] / med["bare"][0]
     mem_ratio = med["bulletin"][1] / med["bare"][1]
-    print(f"  ratio     time {time_ratio:.2f}x   memory {mem_ratio:.2f}x   (target <= 1.3x)")
+    print(f"  ratio     time {time_ratio:.2f}x   memory {mem_ratio:.2f}x   (bulletin / bare; target <= 1.3x)")
+    print(f"  ratio to a bare page with the same faces (bare4): time {med['bulletin'][0] / med['bare4'][0]:.2f}x   "
+          f"memory {med['bulletin'][1] / med['bare4'][1]:.2f}x")
+    print(f"  justification costs {(med['bulletin'][0] / med['ragged'][0] - 1) * 100:.0f}% of the ragged render")
 
 
 if __name__ == "__main__":

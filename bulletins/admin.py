@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,9 +18,23 @@ from django.utils.translation import gettext_lazy as _
 from bulletins import selectors, services
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin
 from deputywork.admin_base import StaffAdmin
+from deputywork.roles import is_office, is_staff_member, region_within_scope
 
 
-class ArticleInline(admin.StackedInline):
+class StaffInlineMixin:
+    """Inlines follow the staff roles of the parent admin, not Django's per-model permissions."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser or is_staff_member(request.user)
+
+    has_add_permission = has_change_permission = has_view_permission
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Articles of a draft may be removed; anything else stays.
+        return self.has_view_permission(request, obj) and (obj is None or not getattr(obj, "is_published", False))
+
+
+class ArticleInline(StaffInlineMixin, admin.StackedInline):
     model = Article
     extra = 0
     ordering = ["position", "id"]
@@ -84,6 +98,12 @@ class BulletinAdmin(StaffAdmin):
         return initial
 
     def save_model(self, request: HttpRequest, obj: Bulletin, form: Any, change: bool) -> None:
+        # Township staff edit their own township's issues only: the issue stays in their region.
+        if not is_office(request.user) and not request.user.is_superuser:
+            if obj.region is None:
+                obj.region = request.user.region
+            if not region_within_scope(request.user, obj.region):
+                raise PermissionDenied
         services.bulletin_save(bulletin=obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -140,12 +160,12 @@ class BulletinAdmin(StaffAdmin):
         self.message_user(request, _("已撤回为草稿。"), messages.SUCCESS)
 
 
-class ImageInline(admin.TabularInline):
+class ImageInline(StaffInlineMixin, admin.TabularInline):
     model = ArticleImage
     extra = 0
 
 
-class TableInline(admin.TabularInline):
+class TableInline(StaffInlineMixin, admin.TabularInline):
     model = ArticleTable
     extra = 0
 

@@ -102,3 +102,20 @@ def test_admin_change_page_import_and_duplicate_number(client, office_user, coun
     response = client.post(reverse("admin:bulletins_bulletin_add"), data)
     assert response.status_code == 200
     assert "这一期号已经存在" in response.content.decode()
+
+
+def test_township_staff_create_issues_in_their_own_township(client, township, township_user):
+    township_user.is_staff = True
+    township_user.save()
+    client.force_login(township_user)
+    data = {"series": "城关人大", "year": 2024, "number": 1, "organ": "城关镇人大主席团", "issue_date": "2024-12-01",
+            "issuer": "城关镇人大主席团办公室", "issued_on": "2024-12-01",
+            "articles-TOTAL_FORMS": 1, "articles-INITIAL_FORMS": 0, "articles-0-position": 1,
+            "articles-0-title": "代表进站", "articles-0-body": "正文。", "articles-0-in_contents": "on"}
+    response = client.post(reverse("admin:bulletins_bulletin_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from bulletins.models import Bulletin
+
+    bulletin = Bulletin.objects.get(series="城关人大")
+    assert bulletin.region == township and bulletin.articles.get().title == "代表进站"
+    assert client.get(reverse("bulletins:preview", args=[bulletin.pk])).status_code == 200
