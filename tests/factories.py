@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 
 from deputywork.models import Region, User, level_of_code
@@ -210,3 +212,31 @@ class TrainingFactory(factory.django.DjangoModelFactory):
     start_date = _dt.date(2025, 5, 10)
     end_date = _dt.date(2025, 5, 11)
     hours = 12
+
+# --- bulletins -------------------------------------------------------------------------------
+
+class BulletinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bulletins.Bulletin"
+
+    series = "代表工作"
+    year = 2024
+    number = factory.Sequence(lambda n: n + 1)
+    organ = "襄城县人大常委会代表工作委员会"
+    issue_date = dt.date(2024, 11, 20)
+    issued_on = factory.LazyAttribute(lambda o: o.issue_date)
+    send_to = "市人大常委会代表工委，县委、县人大常委会、县政府、县政协领导。"
+    distribute_to = "各乡镇人大主席团，各代表联络站。"
+    issuer = "襄城县人大常委会代表工作委员会办公室"
+    copies = 100
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bulletins.Article"
+
+    bulletin = factory.SubFactory(BulletinFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"代表活动日报道之{n}")
+    body = "11月5日，全县各乡镇人大同步开展代表活动日活动。\n代表们面对面听取群众意见建议。"
+    contributor = "襄城县人大常委会代表工委供稿"

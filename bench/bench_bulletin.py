@@ -1,0 +1,156 @@
+"""Render an 8-page issue of 《代表工作》 beside a bare WeasyPrint render of the same text.
+
+    make bench            # or: python bench/bench_bulletin.py [--pages 8] [--rounds 5] [--out /tmp/b.pdf]
+
+Both renders run in this process, alternately, after one warm-up each; the figures are the
+median CPU time and the median peak of Python allocations (tracemalloc) per render. The
+"bare" render is the same title and paragraphs in a plain HTML page (A4, Noto Serif CJK SC
+16 pt, no masthead, no grid, no justification, no closing block). Target: ratio <= 1.3.
+Also printed: "ragged" (the bulletin without inter-character justification) and "bare4" (the
+bare page with its headings in the two extra faces the bulletin must embed, 黑体 and 楷体):
+most of the difference is reading and subsetting those two extra CJK font files.
+Uses an in-memory SQLite database; nothing is written to var/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import io
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deputywork.settings")
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
+os.environ.setdefault("SECRET_KEY", "bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from bulletins import demo, pdf, rendering, services, text  # noqa: E402
+from bulletins.models import Bulletin  # noqa: E402
+
+BODIES = [demo.ACTIVITY_DAY.replace("［统计］\n", ""), demo.STATIONS, demo.LIVELIHOOD, demo.XUCHANG]
+TITLES = ["我县同步开展“代表活动日”活动", "我县代表联络站建设提质增效", "县人大代表集中视察民生实事项目",
+          "许昌市开展“人大代表在行动”系列活动"]
+
+
+def build_issue(pages: int) -> Bulletin:
+    bulletin = services.bulletin_create(
+        series="代表工作", year=2024, number=38, running_number=138, issue_date=dt.date(2024, 11, 20),
+        issued_on=dt.date(2024, 11, 20), special_column=demo.SPECIAL, send_to=demo.SEND,
+        distribute_to=demo.DISTRIBUTE, copies=120)
+    count = 0
+    while True:
+        i = count % len(BODIES)
+        services.article_create(bulletin=bulletin, title=TITLES[i], body=BODIES[i],
+                                contributor="襄城县人大常委会代表工委供稿")
+        count += 1
+        fresh = rendered(bulletin)
+        if len(PdfReader(io.BytesIO(rendering.render_pdf(fresh))).pages) >= pages:
+            return fresh
+
+
+def rendered(bulletin: Bulletin) -> Bulletin:
+    return Bulletin.objects.prefetch_related("articles__images", "articles__tables").get(pk=bulletin.pk)
+
+
+def bare_html(bulletin: Bulletin, *, same_faces: bool = False) -> str:
+    """The issue's titles and paragraphs in a plain page. With `same_faces`, headings use the faces
+    the bulletin needs (黑体-like sans for 一、, 楷体 for （一）), so only the layout differs."""
+    parts = ["<!doctype html><html lang='zh-Hans'><meta charset='utf-8'><style>@page{size:A4;margin:25mm}"
+             "body{font:16pt/1.8 'Noto Serif CJK SC'} .h1{font-family:'Noto Sans CJK SC'}"
+             ".h2{font-family:'AR PL UKai CN'}</style><body>"]
+    for article in bulletin.articles.all():
+        parts.append(f"<h2>{html.escape(article.title)}</h2>")
+        for line in article.body.splitlines():
+            kind = f"h{text.heading_level(line)}" if same_faces and text.heading_level(line) else "p"
+            if line.strip():
+                parts.append(f"<p class='{kind}'>{html.escape(line)}</p>")
+    return "".join(parts)
+
+
+def measure(fn) -> tuple[float, int, bytes]:  # noqa: ANN001
+    """CPU time of one render (steadier than wall time on a shared machine; the render is
+    single-threaded, so they agree on an idle one), then the peak of Python allocations of
+    another (tracemalloc slows Python down several times, so it is off while timing)."""
+    started = time.process_time()
+    data = fn()
+    elapsed = time.process_time() - started
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return elapsed, peak, data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    pdf.require_cjk_fonts()
+    bulletin = build_issue(args.pages)
+    source = bare_html(bulletin)
+    source_faces = bare_html(bulletin, same_faces=True)
+
+    def ours() -> bytes:
+        return rendering.render_pdf(rendered(bulletin))
+
+    def bare() -> bytes:
+        return HTML(string=source).write_pdf()
+
+    def bare_faces() -> bytes:
+        return HTML(string=source_faces).write_pdf()
+
+    # For the breakdown only: the same bulletin with ragged lines (no inter-character justification).
+    ragged_html = rendering.render_html(rendered(bulletin), for_pdf=True).replace("text-align: justify;", "")
+
+    def ragged() -> bytes:
+        return pdf.html_to_pdf(ragged_html, foot_class="closing")
+
+    ours(), bare(), ragged(), bare_faces()  # warm-up: fonts loaded, template compiled
+    results: dict[str, list[tuple[float, int]]] = {"bulletin": [], "ragged": [], "bare": [], "bare4": []}
+    outputs: dict[str, bytes] = {}
+    for _ in range(args.rounds):
+        for name, fn in (("bulletin", ours), ("ragged", ragged), ("bare", bare), ("bare4", bare_faces)):
+            elapsed, peak, data = measure(fn)
+            results[name].append((elapsed, peak))
+            outputs[name] = data
+    if args.out:
+        Path(args.out).write_bytes(outputs["bulletin"])
+    pages = {name: len(PdfReader(io.BytesIO(data)).pages) for name, data in outputs.items()}
+    fonts = {name: len({str(f.get_object()["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+                        for f in page["/Resources"]["/Font"].values()}) for name, data in outputs.items()}
+    chars = sum(len(a.body) + len(a.title) for a in bulletin.articles.all())
+    print(f"issue: {bulletin.articles.count()} articles, {chars} characters; "
+          f"bulletin {pages['bulletin']} pages / {fonts['bulletin']} fonts, bare {pages['bare']} pages / "
+          f"{fonts['bare']} fonts; {args.rounds} rounds (median)")
+    med = {name: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
+           for name, r in results.items()}
+    for name in ("bulletin", "ragged", "bare", "bare4"):
+        t, m = med[name]
+        print(f"  {name:9s} {t * 1000:7.0f} ms CPU   peak {m / 1e6:6.1f} MB (Python allocations)")
+    time_ratio = med["bulletin"][0] / med["bare"][0]
+    mem_ratio = med["bulletin"][1] / med["bare"][1]
+    print(f"  ratio     time {time_ratio:.2f}x   memory {mem_ratio:.2f}x   (bulletin / bare; target <= 1.3x)")
+    print(f"  ratio to a bare page with the same faces (bare4): time {med['bulletin'][0] / med['bare4'][0]:.2f}x   "
+          f"memory {med['bulletin'][1] / med['bare4'][1]:.2f}x")
+    print(f"  justification costs {(med['bulletin'][0] / med['ragged'][0] - 1) * 100:.0f}% of the ragged render")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""The bulletin in the admin: issues with their ordered articles, PDF download, Word import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from bulletins import selectors, services
+from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin
+from deputywork.admin_base import StaffAdmin
+from deputywork.roles import is_office, is_staff_member, region_within_scope
+
+
+class StaffInlineMixin:
+    """Inlines follow the staff roles of the parent admin, not Django's per-model permissions."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser or is_staff_member(request.user)
+
+    has_add_permission = has_change_permission = has_view_permission
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Articles of a draft may be removed; anything else stays.
+        return self.has_view_permission(request, obj) and (obj is None or not getattr(obj, "is_published", False))
+
+
+class ArticleInline(StaffInlineMixin, admin.StackedInline):
+    model = Article
+    extra = 0
+    ordering = ["position", "id"]
+    fields = [("position", "in_contents"), "title", "body", "contributor",
+              ("stats_start", "stats_end", "stats_region"), "stats_lead"]
+    autocomplete_fields = ["stats_region"]
+    show_change_link = True
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Word文档（.docx）"), required=False)
+    pasted = forms.CharField(label=_("或粘贴文字"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
+                             help_text=_("第一行作标题，其余每段一行；最后一行以“供稿”结尾时作为供稿单位。"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if not upload.name.lower().endswith(".docx"):
+                raise forms.ValidationError(_("只能导入 .docx 文档；.doc 文档请先在Word或WPS中另存为 .docx。"))
+            if upload.size > 20 * 1024 * 1024:
+                raise forms.ValidationError(_("文档不能超过20 MB。"))
+        elif not (data.get("pasted") or "").strip():
+            raise forms.ValidationError(_("请选择Word文档或粘贴文字。"))
+        return data
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(StaffAdmin):
+    region_paths = ("region",)
+    list_display = ["__str__", "issue_date", "organ", "status", "links"]
+    list_filter = ["status", "year", "series"]
+    search_fields = ["series", "organ", "special_column", "articles__title"]
+    inlines = [ArticleInline]
+    actions = ["publish", "unpublish"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["status", "published_at", "published_by"]
+    fieldsets = [
+        (None, {"fields": [("series", "year", "number", "is_supplement", "running_number"),
+                           ("organ", "region", "issue_date"), "special_column"]}),
+        (_("版记"), {"fields": ["send_to", "distribute_to", ("issuer", "issued_on", "copies")]}),
+        (_("状态"), {"fields": [("status", "published_at", "published_by")]}),
+    ]
+
+    @admin.display(description=_("输出"))
+    def links(self, obj: Bulletin) -> str:
+        return format_html('<a href="{}">{}</a> · <a href="{}">PDF</a> · <a href="{}">Word</a> · <a href="{}">{}</a>',
+                           reverse("bulletins:preview", args=[obj.pk]), _("预览"),
+                           reverse("bulletins:pdf", args=[obj.pk]), reverse("bulletins:docx", args=[obj.pk]),
+                           reverse("admin:bulletins_bulletin_import", args=[obj.pk]), _("导入文章"))
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        today = services.today()
+        initial.setdefault("year", today.year)
+        initial.setdefault("issue_date", today)
+        initial.setdefault("issued_on", today)
+        initial.setdefault("number", services.next_issue_number(series="代表工作", year=today.year))
+        if getattr(request.user, "region_id", None):
+            initial.setdefault("region", request.user.region_id)
+        return initial
+
+    def save_model(self, request: HttpRequest, obj: Bulletin, form: Any, change: bool) -> None:
+        # Township staff edit their own township's issues only: the issue stays in their region.
+        if not is_office(request.user) and not request.user.is_superuser:
+            if obj.region is None:
+                obj.region = request.user.region
+            if not region_within_scope(request.user, obj.region):
+                raise PermissionDenied
+        services.bulletin_save(bulletin=obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Article:
+            return super().save_formset(request, form, formset, change)
+        for article in formset.save(commit=False):
+            services.article_save(article=article)
+        for article in formset.deleted_objects:
+            article.delete()
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("<int:pk>/import/", view, name="bulletins_bulletin_import"), *super().get_urls()]
+
+    def import_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bulletin = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, bulletin):
+            return redirect("admin:bulletins_bulletin_changelist")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if form.cleaned_data.get("file"):
+                    article = services.article_import_docx(bulletin=bulletin, file=form.cleaned_data["file"])
+                else:
+                    article = services.article_import_text(bulletin=bulletin, pasted=form.cleaned_data["pasted"])
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                self.message_user(request, _("已导入文章“%s”。") % article.title, messages.SUCCESS)
+                return redirect("admin:bulletins_bulletin_change", bulletin.pk)
+        context = {**self.admin_site.each_context(request), "title": _("导入文章到 %s") % bulletin, "form": form,
+                   "bulletin": bulletin, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/bulletins/bulletin/import.html", context)
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args: Any, obj: Bulletin | None = None,
+                           **kwargs: Any) -> HttpResponse:
+        context["bulletin_links"] = self.links(obj) if obj is not None and obj.pk else ""
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    @admin.action(description=_("印发所选简报（冻结统计数字并生成PDF）"))
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for bulletin in queryset:
+            try:
+                services.bulletin_publish(bulletin=bulletin, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{bulletin}：{'；'.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("%s 已印发。") % bulletin, messages.SUCCESS)
+
+    @admin.action(description=_("撤回为草稿（以便修改）"))
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for bulletin in queryset:
+            services.bulletin_unpublish(bulletin=bulletin)
+        self.message_user(request, _("已撤回为草稿。"), messages.SUCCESS)
+
+
+class ImageInline(StaffInlineMixin, admin.TabularInline):
+    model = ArticleImage
+    extra = 0
+
+
+class TableInline(StaffInlineMixin, admin.TabularInline):
+    model = ArticleTable
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(StaffAdmin):
+    region_paths = ("bulletin__region",)
+    list_display = ["title", "bulletin", "position", "contributor"]
+    list_select_related = ["bulletin"]
+    search_fields = ["title", "body"]
+    inlines = [ImageInline, TableInline]
+    autocomplete_fields = ["bulletin", "stats_region"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(
+            bulletin__in=selectors.bulletins_visible_to(user=request.user).values("pk"))
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        services.article_save(article=obj)

@@ -1,0 +1,139 @@
+"""WeasyPrint for Chinese print: fonts checked first, lines justified between characters.
+
+WeasyPrint 70 justifies a line by widening its spaces (U+0020 and U+00A0) only, and it
+knows no ``text-justify``. Chinese text has no spaces, so a justified paragraph would keep
+ragged right edges wherever a line breaks short (a closing mark that may not begin a line,
+a run of half-width digits). CSS Text 3 says that for CJK text the space is shared between
+characters; `install_cjk_justification` teaches WeasyPrint that, once per process: the
+extra width of a justified line is spread over its CJK characters as well as its spaces.
+Nothing is inserted into the text, so copying from the PDF and searching in it still work.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+from functools import lru_cache
+
+from django.core.exceptions import ImproperlyConfigured
+
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201d\u2026]")
+
+
+# WeasyPrint logs every layout step at INFO; a server log needs only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+class CJKFontMissing(ImproperlyConfigured):
+    pass
+
+
+@lru_cache(maxsize=1)
+def cjk_font_families() -> tuple[str, ...]:
+    """Font families that cover Chinese, as fontconfig (which WeasyPrint uses) sees them."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return ()
+    out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    return tuple(sorted({name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}))
+
+
+def require_cjk_fonts() -> None:
+    """Stop with a clear message instead of printing empty boxes where the Chinese should be."""
+    if not cjk_font_families():
+        raise CJKFontMissing(
+            "没有安装中文字体，无法生成简报PDF。请安装 fonts-noto-cjk 和 fonts-arphic-ukai "
+            "（apt-get install fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0），然后重试。"
+            " No CJK font found by fontconfig (fc-list :lang=zh is empty)."
+        )
+
+
+_installed = False
+
+
+def install_cjk_justification() -> None:
+    global _installed
+    if _installed:
+        return
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import pango
+
+    original_count = inline.count_expandable_spaces
+    original_set_text = line_break.Layout.set_text
+
+    def count_expandable_spaces(box):  # noqa: ANN001, ANN202 - WeasyPrint's own signature
+        count = original_count(box)
+        if isinstance(box, boxes.TextBox):
+            count += len(CJK.findall(box.text))
+        return count
+
+    def set_text(self, text, justify=False):  # noqa: ANN001, ANN202
+        original_set_text(self, text, justify)
+        spacing = self.justification_spacing if justify else 0
+        if not spacing or not CJK.search(self.text):
+            return
+        letter_spacing = self.style["letter_spacing"]
+        base = 0 if letter_spacing == "normal" else letter_spacing
+        units = int((base + spacing) * line_break.TO_UNITS)
+        attr_list = pango.pango_layout_get_attributes(self.layout)
+        if attr_list == line_break.ffi.NULL:
+            attr_list = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        offset = 0
+        for char in self.text:
+            size = len(char.encode())
+            if CJK.match(char):
+                attr = pango.pango_attr_letter_spacing_new(units)
+                attr.start_index, attr.end_index = offset, offset + size
+                pango.pango_attr_list_change(attr_list, attr)
+            offset += size
+        pango.pango_layout_set_attributes(self.layout, attr_list)
+
+    inline.count_expandable_spaces = count_expandable_spaces
+    line_break.Layout.set_text = set_text
+    _installed = True
+
+
+def _find_box(box, css_class: str):  # noqa: ANN001, ANN202 - WeasyPrint boxes
+    element = getattr(box, "element", None)
+    if element is not None and css_class in (element.get("class") or "").split():
+        return box
+    for child in getattr(box, "children", ()):
+        if (found := _find_box(child, css_class)) is not None:
+            return found
+    return None
+
+
+def push_to_page_foot(document, css_class: str) -> bool:  # noqa: ANN001 - a weasyprint Document
+    """Move the block of `css_class` on the last page down to the bottom of the text block.
+
+    The closing block (版记) of a bulletin sits at the foot of the last page whatever the length
+    of the issue. WeasyPrint 70 has no way to say so in CSS (a call-less footnote should do it,
+    but once the text has run over a page, it pushes the footnote to a page of its own), so
+    the laid-out box is moved after layout: one layout pass, no second render.
+    """
+    page = document.pages[-1]._page_box
+    box = _find_box(page, css_class)
+    if box is None:
+        return False
+    text_bottom = page.content_box_y() + page.height
+    box_bottom = box.position_y + box.margin_height()
+    if text_bottom - box_bottom > 0.01:
+        box.translate(dy=text_bottom - box_bottom)
+    return True
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None, foot_class: str = "") -> bytes:
+    """The PDF of `html`, after checking for Chinese fonts; `foot_class` names a block to set
+    at the foot of the last page."""
+    require_cjk_fonts()
+    install_cjk_justification()
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=base_url).render()
+    if foot_class:
+        push_to_page_foot(document, foot_class)
+    return document.write_pdf()

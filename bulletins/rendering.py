@@ -1,0 +1,132 @@
+"""One template for the HTML preview and the PDF of an issue, and the content hash of an issue.
+
+The PDF of a published issue is stored and served again until the issue changes; what
+"changes" means is `content_hash`: every field that is printed, the articles, their images
+and tables, the frozen figures and the template itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import get_template, render_to_string
+
+from bulletins import pdf, text
+from bulletins.models import Article, Bulletin
+from deputywork import figures
+
+TEMPLATE = "bulletins/bulletin.html"
+CSS_TEMPLATE = "bulletins/bulletin.css"
+CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_date(day: dt.date) -> str:
+    """2024年11月20日 (digits as in print; GB/T 9704 uses Arabic numerals for dates)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass
+class ArticleView:
+    article: Article
+    anchor: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def frozen_or_live_figures(article: Article) -> list[figures.Figure]:
+    """The figures of an article's statistics block: as frozen at publication, or counted now."""
+    if not article.has_stats:
+        return []
+    if article.stats_frozen is not None:
+        return [figures.Figure(**item) for item in article.stats_frozen]
+    return figures.collect_figures(article.stats_start, article.stats_end, article.stats_region)
+
+
+def stats_sentence(article: Article) -> str:
+    """The statistics block as the bulletin writes it: 今年以来，全县……收集意见建议468条，解决实际问题356个。"""
+    found = frozen_or_live_figures(article)
+    if not found:
+        return ""
+    # The lead is the sentence's subject, written on: 今年以来，全县各级人大代表 + 征集意见建议468条…
+    return article.stats_lead.strip() + figures.figures_sentence(found)
+
+
+def article_view(article: Article, index: int, *, for_pdf: bool) -> ArticleView:
+    images = {img.position: img for img in article.images.all()}
+    tables = {t.position: t for t in article.tables.all()}
+    view = ArticleView(article=article, anchor=f"a{index}")
+    blocks = text.parse_body(article.body)
+    if article.has_stats and not any(b.kind == "stats" for b in blocks):
+        blocks.append(text.Block("stats"))
+    for block in blocks:
+        item: dict[str, Any] = {"kind": block.kind, "heading": block.heading, "text": block.text}
+        if block.kind == "image":
+            img = images.get(block.ref)
+            if img is None or not img.image:
+                item = {"kind": "p", "text": f"［图{block.ref}缺失］", "heading": ""}
+            else:
+                item["src"] = Path(img.image.path).as_uri() if for_pdf else img.image.url
+                item["caption"] = img.caption
+        elif block.kind == "table":
+            table = tables.get(block.ref)
+            if table is None or not table.rows:
+                item = {"kind": "p", "text": f"［表{block.ref}缺失］", "heading": ""}
+            else:
+                item["head"], item["rows"] = table.rows[0], table.rows[1:]
+        elif block.kind == "stats":
+            sentence = stats_sentence(article)
+            if not sentence:
+                continue
+            item = {"kind": "p", "text": sentence, "heading": "", "stats": True}
+        view.blocks.append(item)
+    return view
+
+
+def context(bulletin: Bulletin, *, for_pdf: bool) -> dict[str, Any]:
+    articles = list(bulletin.articles.all())
+    views = [article_view(a, i, for_pdf=for_pdf) for i, a in enumerate(articles, start=1)]
+    return {
+        "bulletin": bulletin,
+        "articles": views,
+        "contents": [v for v in views if v.article.in_contents],
+        "issue_date": chinese_date(bulletin.issue_date),
+        "issued_on": chinese_date(bulletin.issued_on),
+        "for_pdf": for_pdf,
+        "css": render_to_string(CSS_TEMPLATE),
+    }
+
+
+def render_html(bulletin: Bulletin, *, for_pdf: bool = False) -> str:
+    return render_to_string(TEMPLATE, context(bulletin, for_pdf=for_pdf))
+
+
+def render_pdf(bulletin: Bulletin) -> bytes:
+    """Render an issue to PDF now (see services.bulletin_pdf for the stored copy)."""
+    return pdf.html_to_pdf(render_html(bulletin, for_pdf=True), foot_class="closing")
+
+
+def _template_source(name: str) -> str:
+    return get_template(name).template.source
+
+
+def content_hash(bulletin: Bulletin) -> str:
+    """A fingerprint of everything printed in the issue; a different value means render again."""
+    fields = ["series", "year", "number", "is_supplement", "running_number", "organ", "issue_date",
+              "special_column", "send_to", "distribute_to", "issuer", "issued_on", "copies"]
+    data: dict[str, Any] = {name: str(getattr(bulletin, name)) for name in fields}
+    data["articles"] = [
+        {
+            "title": a.title, "body": a.body, "contributor": a.contributor, "in_contents": a.in_contents,
+            "stats": [str(a.stats_start), str(a.stats_end), a.stats_region_id, a.stats_lead, a.stats_frozen],
+            "images": [[i.position, i.image.name, i.caption] for i in a.images.all()],
+            "tables": [[t.position, t.rows] for t in a.tables.all()],
+        }
+        for a in bulletin.articles.all()
+    ]
+    data["template"] = hashlib.sha256(
+        (_template_source(TEMPLATE) + _template_source(CSS_TEMPLATE)).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,214 @@
+"""Every write of the bulletins app: issues, articles, imports, publication and the stored PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bulletins import rendering, text
+from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin, BulletinStatus
+from deputywork.models import User
+
+BULLETIN_FIELDS = ("series", "year", "number", "is_supplement", "running_number", "organ", "region", "issue_date",
+                   "special_column", "send_to", "distribute_to", "issuer", "issued_on", "copies")
+ARTICLE_FIELDS = ("title", "body", "contributor", "in_contents", "stats_start", "stats_end", "stats_region",
+                  "stats_lead")
+# A body this long is a mistake (a whole report pasted twice), not an article.
+MAX_BODY_CHARS = 100_000
+
+
+def _duplicate_message(bulletin: Bulletin) -> str:
+    return f"《{bulletin.series}》{bulletin.year}年{bulletin.issue_label}已经存在，请换一个期号。"
+
+
+def _check_issue_free(bulletin: Bulletin) -> None:
+    taken = Bulletin.objects.filter(series=bulletin.series, year=bulletin.year, number=bulletin.number,
+                                    is_supplement=bulletin.is_supplement).exclude(pk=bulletin.pk)
+    if taken.exists():
+        raise ValidationError({"number": _duplicate_message(bulletin)})
+
+
+def _save_bulletin(bulletin: Bulletin) -> Bulletin:
+    _check_issue_free(bulletin)
+    bulletin.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            bulletin.save()
+    except IntegrityError as exc:  # two clerks taking the same number at once
+        raise ValidationError({"number": _duplicate_message(bulletin)}) from exc
+    return bulletin
+
+
+def bulletin_create(**fields: Any) -> Bulletin:
+    """A new draft issue; an issue number already taken in that series and year is refused."""
+    unknown = set(fields) - set(BULLETIN_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    return _save_bulletin(Bulletin(**fields))
+
+
+def bulletin_update(*, bulletin: Bulletin, **fields: Any) -> Bulletin:
+    for name, value in fields.items():
+        if name not in BULLETIN_FIELDS:
+            raise TypeError(f"unknown field: {name}")
+        setattr(bulletin, name, value)
+    return _save_bulletin(bulletin)
+
+
+def bulletin_save(*, bulletin: Bulletin) -> Bulletin:
+    """Save an issue edited through a form (the admin): same checks as create and update."""
+    return _save_bulletin(bulletin)
+
+
+def _validate_article(article: Article) -> None:
+    if not article.title.strip():
+        raise ValidationError({"title": "文章标题不能为空。"})
+    if not text.clean_lines(article.body):
+        raise ValidationError({"body": f"文章“{article.title}”正文为空，请粘贴正文或导入Word文档。"})
+    if len(article.body) > MAX_BODY_CHARS:
+        raise ValidationError({"body": f"正文有{len(article.body)}字，超过{MAX_BODY_CHARS}字，请拆成几篇文章。"})
+    if (article.stats_start is None) != (article.stats_end is None):
+        raise ValidationError({"stats_end": "统计起始日和截止日要同时填写。"})
+    if article.stats_start and article.stats_end and article.stats_end < article.stats_start:
+        raise ValidationError({"stats_end": "统计截止日不能早于起始日。"})
+
+
+def article_save(*, article: Article) -> Article:
+    """Save an article edited through a form; it goes to the end of the issue when new."""
+    _validate_article(article)
+    if article.pk is None and not article.position:
+        last = article.bulletin.articles.order_by("-position").values_list("position", flat=True).first()
+        article.position = (last or 0) + 1
+    article.save()
+    return article
+
+
+def article_create(*, bulletin: Bulletin, title: str, body: str, **fields: Any) -> Article:
+    unknown = set(fields) - set(ARTICLE_FIELDS) - {"position"}
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    return article_save(article=Article(bulletin=bulletin, title=title.strip(), body=body, **fields))
+
+
+def article_update(*, article: Article, **fields: Any) -> Article:
+    for name, value in fields.items():
+        if name not in ARTICLE_FIELDS:
+            raise TypeError(f"unknown field: {name}")
+        setattr(article, name, value)
+    return article_save(article=article)
+
+
+def articles_reorder(*, bulletin: Bulletin, article_ids: list[int]) -> None:
+    """Put the issue's articles in the given order (ids not listed keep their place after them)."""
+    with transaction.atomic():
+        articles = {a.pk: a for a in bulletin.articles.select_for_update()}
+        order = [pk for pk in article_ids if pk in articles] + [pk for pk in articles if pk not in article_ids]
+        for position, pk in enumerate(order, start=1):
+            if articles[pk].position != position:
+                articles[pk].position = position
+                articles[pk].save(update_fields=["position"])
+
+
+def article_import_text(*, bulletin: Bulletin, pasted: str, title: str = "", contributor: str = "") -> Article:
+    """An article from pasted text: the first line is the title unless one is given."""
+    lines = text.clean_lines(pasted)
+    if not title and lines:
+        title, lines = lines[0], lines[1:]
+    if lines and not contributor and lines[-1].strip("（）()").endswith("供稿"):
+        contributor = lines.pop().strip("（）()")
+    return article_create(bulletin=bulletin, title=title, body="\n".join(lines), contributor=contributor)
+
+
+def article_import_docx(*, bulletin: Bulletin, file: Any, title: str = "") -> Article:
+    """An article from a Word .docx: paragraphs, images (kept) and tables (drawn) in their order."""
+    from bulletins import docx_io
+
+    parsed = docx_io.read_docx(file)
+    title = title or parsed.title
+    if not parsed.lines and not parsed.images and not parsed.tables:
+        raise ValidationError("Word文档里没有文字，无法导入。")
+    with transaction.atomic():
+        article = article_create(bulletin=bulletin, title=title or "（无标题）", body="\n".join(parsed.lines),
+                                 contributor=parsed.contributor)
+        for position, (name, data) in enumerate(parsed.images, start=1):
+            image = ArticleImage(article=article, position=position)
+            image.image.save(name, ContentFile(data), save=False)
+            image.save()
+        for position, rows in enumerate(parsed.tables, start=1):
+            ArticleTable.objects.create(article=article, position=position, rows=rows)
+    return article
+
+
+def bulletin_publish(*, bulletin: Bulletin, actor: User | None, render: bool = True) -> Bulletin:
+    """印发: freeze the statistics blocks' figures, mark published and store the PDF (now, or at
+    the first download when `render` is False)."""
+    with transaction.atomic():
+        bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if bulletin.status == BulletinStatus.PUBLISHED:
+            raise ValidationError("这一期已经印发。")
+        articles = list(bulletin.articles.all())
+        if not articles:
+            raise ValidationError("这一期还没有文章，不能印发。")
+        for article in articles:
+            _validate_article(article)
+            if article.has_stats:
+                found = rendering.frozen_or_live_figures(article)
+                article.stats_frozen = [asdict(f) for f in found]
+                article.save(update_fields=["stats_frozen"])
+        bulletin.status = BulletinStatus.PUBLISHED
+        bulletin.published_at = timezone.now()
+        bulletin.published_by = actor
+        bulletin.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    if render:
+        bulletin_pdf(bulletin=bulletin)
+    return bulletin
+
+
+def bulletin_unpublish(*, bulletin: Bulletin) -> Bulletin:
+    """Back to draft for a correction: the figures are counted afresh at the next publication."""
+    with transaction.atomic():
+        bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        bulletin.articles.update(stats_frozen=None)
+        bulletin.status = BulletinStatus.DRAFT
+        bulletin.published_at = None
+        bulletin.published_by = None
+        bulletin.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    return bulletin
+
+
+def bulletin_pdf(*, bulletin: Bulletin) -> bytes:
+    """The issue's PDF. A published issue's PDF is stored and served again while its content hash
+    is unchanged; a draft is rendered every time (it is being edited)."""
+    if not bulletin.is_published:
+        return rendering.render_pdf(bulletin)
+    digest = rendering.content_hash(bulletin)
+    if bulletin.pdf_file and bulletin.pdf_hash == digest:
+        try:
+            with bulletin.pdf_file.open("rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            pass
+    data = rendering.render_pdf(bulletin)
+    old_name = bulletin.pdf_file.name if bulletin.pdf_file else ""
+    bulletin.pdf_file.save(f"{bulletin.file_stem()}-{digest[:12]}.pdf", ContentFile(data), save=False)
+    bulletin.pdf_hash = digest
+    Bulletin.objects.filter(pk=bulletin.pk).update(pdf_file=bulletin.pdf_file.name, pdf_hash=digest)
+    if old_name and old_name != bulletin.pdf_file.name:
+        bulletin.pdf_file.storage.delete(old_name)
+    return data
+
+
+def next_issue_number(*, series: str, year: int, is_supplement: bool = False) -> int:
+    last = (Bulletin.objects.filter(series=series, year=year, is_supplement=is_supplement)
+            .order_by("-number").values_list("number", flat=True).first())
+    return (last or 0) + 1
+
+
+def today() -> dt.date:
+    return timezone.localdate()

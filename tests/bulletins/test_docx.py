@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from docx import Document
+from docx.shared import Mm
+from PIL import Image
+from pypdf import PdfReader
+
+from bulletins import docx_io, rendering, services
+from bulletins.models import Bulletin
+from tests.bulletins.test_pdf import squeeze
+from tests.factories import ArticleFactory, BulletinFactory
+
+
+def make_docx(path=None) -> bytes:
+    document = Document()
+    document.add_paragraph("我县代表联络站建设提质增效")
+    document.add_paragraph("\u3000\u3000今年以来，县人大常委会推动代表联络站提质增效。")
+    document.add_paragraph("一、建好阵地")
+    png = io.BytesIO()
+    Image.new("RGB", (120, 80), (200, 30, 30)).save(png, format="PNG")
+    png.seek(0)
+    document.add_picture(png, width=Mm(60))
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["乡镇", "联络站", "接待群众"], ["城关镇", "3", "126"], ["麦岭镇", "2", "88"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("（一）健全制度。每月固定一天为代表进站活动日。")
+    document.add_paragraph("（襄城县人大常委会代表工委供稿）")
+    out = io.BytesIO()
+    document.save(out)
+    if path:
+        path.write_bytes(out.getvalue())
+    return out.getvalue()
+
+
+def test_docx_with_image_and_table_keeps_both_in_place(db):
+    bulletin = BulletinFactory(number=7)
+    article = services.article_import_docx(bulletin=bulletin, file=io.BytesIO(make_docx()))
+    assert article.title == "我县代表联络站建设提质增效"
+    assert article.contributor == "襄城县人大常委会代表工委供稿"
+    assert article.body.split("\n") == [
+        "今年以来，县人大常委会推动代表联络站提质增效。", "一、建好阵地", "［图1］", "［表1］",
+        "（一）健全制度。每月固定一天为代表进站活动日。"]
+    assert article.images.get().image.name.endswith(".png")
+    assert article.tables.get().rows[1] == ["城关镇", "3", "126"]
+
+    bulletin = Bulletin.objects.prefetch_related("articles__images", "articles__tables").get(pk=bulletin.pk)
+    reader = PdfReader(io.BytesIO(rendering.render_pdf(bulletin)))
+    text = squeeze("".join(p.extract_text() for p in reader.pages))
+    assert "乡镇联络站接待群众城关镇3126" in text
+    images = [name for page in reader.pages for name, obj in page["/Resources"].get("/XObject", {}).items()
+              if obj.get_object()["/Subtype"] == "/Image"]
+    assert images
+
+
+def test_a_file_that_is_not_docx_gets_a_clear_message(db):
+    bulletin = BulletinFactory(number=8)
+    with pytest.raises(ValidationError, match="docx"):
+        services.article_import_docx(bulletin=bulletin, file=io.BytesIO(b"not a word file"))
+
+
+def test_an_empty_docx_is_refused(db):
+    bulletin = BulletinFactory(number=9)
+    out = io.BytesIO()
+    Document().save(out)
+    out.seek(0)
+    with pytest.raises(ValidationError, match="没有文字"):
+        services.article_import_docx(bulletin=bulletin, file=out)
+
+
+def test_import_article_command(db, tmp_path):
+    bulletin = BulletinFactory(number=10)
+    path = tmp_path / "稿件.docx"
+    make_docx(path)
+    out = io.StringIO()
+    call_command("import_article", "--bulletin", str(bulletin.pk), str(path), stdout=out)
+    assert "图片1张" in out.getvalue() and "表格1个" in out.getvalue()
+    with pytest.raises(CommandError, match="没有编号为"):
+        call_command("import_article", "--bulletin", "999999", str(path))
+
+
+def test_render_bulletin_command_writes_the_pdf(db, tmp_path):
+    bulletin = BulletinFactory(number=38, year=2024)
+    ArticleFactory(bulletin=bulletin)
+    target = tmp_path / "out.pdf"
+    call_command("render_bulletin", "--series", "代表工作", "--year", "2024", "--issue", "38", "-o", str(target),
+                 stderr=io.StringIO())
+    assert target.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="没有找到"):
+        call_command("render_bulletin", "--year", "2024", "--issue", "99", "-o", str(target))
+
+
+def test_export_to_word_keeps_masthead_articles_and_closing_block(db):
+    bulletin = BulletinFactory(number=11)
+    services.article_import_docx(bulletin=bulletin, file=io.BytesIO(make_docx()))
+    bulletin = Bulletin.objects.prefetch_related("articles__images", "articles__tables").get(pk=bulletin.pk)
+    document = Document(io.BytesIO(docx_io.export_docx(bulletin)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for part in ("代表工作", "第11期", "＊我县代表联络站建设提质增效", "一、建好阵地",
+                 "（襄城县人大常委会代表工委供稿）", "送：", "发：", "印发"):
+        assert part in text
+    assert len(document.tables) == 1 and len(document.inline_shapes) == 1

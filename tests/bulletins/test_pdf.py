@@ -1,0 +1,144 @@
+"""The printed issue: text in reading order, fonts, page numbers, the closing block, bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from bulletins import pdf, rendering
+from bulletins.models import Bulletin
+from tests.factories import ArticleFactory, BulletinFactory
+
+PAGE_NUMBER = re.compile(r"—\s*(\d+)\s*—")
+
+
+def squeeze(text: str) -> str:
+    # Justified lines are stretched between characters, and extractors read gaps as spaces.
+    return re.sub(r"\s+", "", text)
+
+
+def render(bulletin: Bulletin) -> PdfReader:
+    bulletin = Bulletin.objects.prefetch_related("articles__images", "articles__tables").get(pk=bulletin.pk)
+    return PdfReader(io.BytesIO(rendering.render_pdf(bulletin)))
+
+
+def page_number_x(page) -> dict[int, float]:
+    """x of each "— N —" drawn on the page (the page number's own text run)."""
+    found: dict[int, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size):  # noqa: ANN001
+        if m := PAGE_NUMBER.search(text) or (text.strip().isdigit() and re.match(r"\d+", text.strip())):
+            number = int(m.group(1)) if hasattr(m, "group") and m.re is PAGE_NUMBER else int(text.strip())
+            found.setdefault(number, cm[4] + tm[4] * cm[0])
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.fixture
+def issue(db) -> Bulletin:
+    bulletin = BulletinFactory(number=38, running_number=138, special_column="“人大代表在行动”主题活动专辑（三十一）")
+    ArticleFactory(bulletin=bulletin, position=1, title="我县同步开展代表活动日活动",
+                   body="一、精心组织\n（一）城关镇：小巷微改造。东关社区居民反映巷道破损。\n代表们一是听取意见，二是现场答复。",
+                   contributor="襄城县人大常委会代表工委供稿")
+    ArticleFactory(bulletin=bulletin, position=2, title="县人大代表视察民生实事", body="视察组深入山头店镇、茨沟乡。",
+                   contributor="县人大常委会代表工委供稿")
+    return bulletin
+
+
+def test_pdf_text_reads_in_order_from_masthead_to_closing_block(issue):
+    reader = render(issue)
+    text = squeeze("".join(page.extract_text() for page in reader.pages))
+    expected = ["代表工作", "第38期", "总第138期", "襄城县人大常委会代表工作委员会", "2024年11月20日",
+                "主题活动专辑（三十一）", "＊我县同步开展代表活动日活动", "＊县人大代表视察民生实事",
+                "我县同步开展代表活动日活动", "一、精心组织", "（一）城关镇：小巷微改造。",
+                "一是听取意见，二是现场答复。",
+                "（襄城县人大常委会代表工委供稿）", "县人大代表视察民生实事", "（县人大常委会代表工委供稿）",
+                "送：市人大常委会代表工委", "发：各乡镇人大主席团", "襄城县人大常委会代表工作委员会办公室",
+                "2024年11月20日印发", "（共印100份）"]
+    position = 0
+    for part in expected:
+        found = text.find(squeeze(part), position)
+        assert found >= 0, text + f"{part!r} missing or out of order after {text[position:position + 40]!r}"
+        position = found + len(squeeze(part))
+
+
+def test_cjk_fonts_are_embedded(issue):
+    reader = render(issue)
+    embedded = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile2", "/FontFile3")):
+                embedded.add(str(font["/BaseFont"]))
+    assert any("Noto-Serif-CJK" in name for name in embedded), embedded
+    assert any("Noto-Sans-CJK" in name for name in embedded), embedded  # 黑体-like level-1 heading
+    assert any("UKai" in name for name in embedded), embedded  # 楷体 level-2 heading
+
+
+def test_long_issue_has_page_numbers_odd_right_even_left_and_closing_block_on_last_page(db):
+    bulletin = BulletinFactory(number=40)
+    paragraph = ("全县各级人大代表围绕乡村振兴、农村道路、饮水安全等群众关心的问题，"
+                 "走进代表联络站听取意见建议，推动问题解决。")
+    ArticleFactory(bulletin=bulletin, title="长文", body="\n".join([paragraph] * 40))
+    reader = render(bulletin)
+    assert len(reader.pages) >= 3
+    width = float(reader.pages[0].mediabox.width)
+    for index, page in enumerate(reader.pages, start=1):
+        numbers = page_number_x(page)
+        assert index in numbers, f"page {index} has no number"
+        if index % 2:
+            assert numbers[index] > width / 2, f"odd page {index} number should be on the right"
+        else:
+            assert numbers[index] < width / 2, f"even page {index} number should be on the left"
+    for page in reader.pages[:-1]:
+        assert "印发" not in squeeze(page.extract_text())
+    assert "印发" in squeeze(reader.pages[-1].extract_text())
+
+
+def test_closing_block_sits_at_the_foot_of_a_short_last_page(issue):
+    reader = render(issue)
+    last = reader.pages[-1]
+    ys: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size):  # noqa: ANN001
+        for key in ("印发", "供稿"):
+            if key in text:
+                ys.setdefault(key, cm[5] + tm[5] * cm[3])
+
+    last.extract_text(visitor_text=visit)
+    height = float(last.mediabox.height)
+    # The text block ends 35 mm above the paper's edge; the issuer line is close above it.
+    assert ys["印发"] < 0.30 * height
+    assert ys["供稿"] > ys["印发"] + 40
+
+
+def test_render_stops_loudly_without_cjk_fonts(issue, monkeypatch):
+    monkeypatch.setattr(pdf, "cjk_font_families", lambda: ())
+    with pytest.raises(pdf.CJKFontMissing, match="fonts-noto-cjk"):
+        rendering.render_pdf(issue)
+
+
+def test_cjk_fonts_are_found_by_fontconfig():
+    assert any("CJK" in family or "UKai" in family for family in pdf.cjk_font_families())
+
+
+def test_forty_thousand_character_article_renders_a_correct_long_pdf(db):
+    bulletin = BulletinFactory(number=41)
+    sentence = "代表们深入田间地头和社区网格，倾听群众呼声，回应群众关切，推动解决了一批群众急难愁盼问题。"
+    body = "\n".join(sentence * 8 for _ in range(40000 // (len(sentence) * 8) + 1))[:40000]
+    ArticleFactory(bulletin=bulletin, title="四万字长文", body=body)
+    started = time.perf_counter()
+    reader = render(bulletin)
+    elapsed = time.perf_counter() - started
+    # 40,000 characters at 22 × 28 a page is over 60 pages.
+    assert len(reader.pages) > 60
+    assert "四万字长文" in squeeze(reader.pages[0].extract_text())
+    assert "印发" in squeeze(reader.pages[-1].extract_text())
+    assert elapsed < 20
