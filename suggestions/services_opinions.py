@@ -301,7 +301,7 @@ def opinion_reassign(*, opinion: Opinion, deputy: Deputy, actor: User, note: str
     if not is_staff_member(actor):
         raise TransitionRefused("只有工作人员可以改派代表。")
     with transaction.atomic():
-        locked = Opinion.objects.select_for_update().select_related("deputy").get(pk=opinion.pk)
+        locked = Opinion.objects.select_for_update(of=("self",)).select_related("deputy").get(pk=opinion.pk)
         if locked.status == OpinionStatus.CLOSED:
             raise TransitionRefused("已办结的意见不能改派。")
         if locked.deputy_id == deputy.pk:
