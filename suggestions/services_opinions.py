@@ -194,7 +194,10 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
             resident_phone=resident_phone, callback_ok=callback_ok and bool(resident_phone), consent=consent,
             entered_by=entered_by, fingerprint=fingerprint,
         )
-        opinion.full_clean(exclude=["tracking_code"])
+        # Field rules only: the form checked the choices, the database checks keys and uniqueness.
+        opinion.full_clean(exclude=["tracking_code", "deputy", "group", "region", "place", "category",
+                                    "entered_by", "forwarded_to"], validate_unique=False,
+                           validate_constraints=False)
         opinion.save()
         for data in (photos or [])[:MAX_PHOTOS]:
             photo = OpinionPhoto(opinion=opinion)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -28,6 +30,7 @@ from suggestions.services_opinions import (
 )
 from suggestions.workflow import TransitionRefused
 
+FORM_CACHE_SECONDS = 300
 RATE_LIMITED_MESSAGE = "提交太频繁了，请稍后再试。如有急事，请直接联系代表或拨打联络站电话。"
 
 
@@ -80,6 +83,15 @@ def _opinion_form(request: HttpRequest, *, deputy: Deputy | None, group: Activit
             return redirect(reverse("suggestions:opinion_track", args=[result.opinion.tracking_code]) + "?new=1")
     else:
         form = OpinionForm(region=region)
+        # The empty form is the same for everyone who scans this QR code: render its fields
+        # once per few minutes (the CSRF token stays outside the fragment).
+        key = f"opinion-form:{'d' if deputy else 'g'}:{(deputy or group).pk}:{region.pk if region else 0}"
+        fields_html = cache.get(key)
+        if fields_html is None:
+            fields_html = render_to_string("suggestions/opinions/_form_body.html", {"form": form})
+            cache.set(key, fields_html, FORM_CACHE_SECONDS)
+        return render(request, "suggestions/opinions/public/form.html",
+                      {"fields_html": fields_html, "recipient": recipient, "deputy": deputy, "group": group})
     return render(request, "suggestions/opinions/public/form.html",
                   {"form": form, "recipient": recipient, "deputy": deputy, "group": group})
 
