@@ -154,6 +154,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_IMAGE_BYTES = 5 * 1024 * 1024
 
+# Residents' opinion form: submissions per client address and per phone, (count, seconds),
+# counted in the cache above. Turn off only for load tests.
+OPINION_RATE_LIMIT_ENABLED = env.bool("OPINION_RATE_LIMIT_ENABLED", default=True)
+OPINION_RATE_LIMITS = {
+    "ip": (env.int("OPINION_RATE_LIMIT_IP", default=10), 60),
+    "phone": (env.int("OPINION_RATE_LIMIT_PHONE", default=5), 3600),
+}
+# Behind a reverse proxy, the META key holding the client address (e.g. HTTP_X_FORWARDED_FOR).
+OPINION_CLIENT_IP_HEADER = env.str("OPINION_CLIENT_IP_HEADER", default="")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class SuggestionsConfig(AppConfig):
     name = "suggestions"
     verbose_name = _("意见与建议")
+
+    def ready(self) -> None:
+        from deputywork.figures import register_figures
+        from deputywork.models import Role
+        from deputywork.roles import register_menu
+        from suggestions.selectors_opinions import opinion_figures
+
+        # Residents' opinions (issue 5).
+        register_figures("opinions", opinion_figures)
+        register_menu(_("群众意见"), "suggestions:inbox", Role.DEPUTY, order=20)
+        register_menu(_("群众意见"), "suggestions:staff_opinions", Role.OFFICE, Role.TOWNSHIP, order=30)
+        register_menu(_("意见统计"), "suggestions:staff_opinion_figures", Role.OFFICE, Role.TOWNSHIP, order=31)

@@ -1,7 +1,9 @@
 from suggestions.models.opinions import (  # noqa: F401
     Channel,
+    EventKind,
     Opinion,
     OpinionEvent,
+    OpinionNotice,
     OpinionPhoto,
     OpinionStatus,
     Rating,

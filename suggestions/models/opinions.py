@@ -132,10 +132,22 @@ class OpinionPhoto(models.Model):
         return self.image.name
 
 
+class EventKind(models.TextChoices):
+    MOVE = "move", _("状态变更")
+    RATING = "rating", _("群众评价")
+    REASSIGN = "reassign", _("改派代表")
+    NOTE = "note", _("备注")
+
+
 class OpinionEvent(models.Model):
-    """One move of an opinion (or a note on it). Append-only: never edited or deleted."""
+    """One move of an opinion (or a note on it). Append-only: never edited or deleted.
+
+    Rows that are not status moves (a resident's rating, a reassignment) keep the status in
+    both from_status and to_status and say what they are in `kind`.
+    """
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("类型"), max_length=10, choices=EventKind.choices, default=EventKind.MOVE)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     from_status = models.CharField(_("原状态"), max_length=12, choices=OpinionStatus.choices, blank=True)
@@ -151,3 +163,25 @@ class OpinionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class OpinionNotice(models.Model):
+    """A portal notification to one user about one opinion (unread until they open it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+                             related_name="opinion_notices")
+    opinion = models.ForeignKey(Opinion, verbose_name=_("群众意见"), on_delete=models.CASCADE, related_name="notices")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("意见提醒")
+        verbose_name_plural = _("意见提醒")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "opinion"], name="suggestions_opinionnotice_one_per_user"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="suggestions_notice_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.opinion_id}"

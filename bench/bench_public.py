@@ -1,0 +1,155 @@
+"""Load test of the residents' opinion pages on gunicorn over loopback, with wrk, on PostgreSQL.
+
+Measures, in one run and on the same server settings: a bare Django view (GET), the opinion
+form page of a deputy (GET; the deputy's public page lives in the deputies app), and the
+submit endpoint (POST, one database write each). Prints rps, p95 and the ratios to the bare
+view. Targets: page >= 0.35, submit >= 0.20.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dw_opinions_bench python bench/bench_public.py
+    [--duration 10] [--connections 16] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dw_opinions_bench")
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ["DEBUG"] = "0"
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
+PORT = int(os.environ.get("BENCH_PORT", "8194"))
+
+LUA_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH rps=%.1f p95_ms=%.2f errors=%d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(95) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+LUA_POST = """
+local n = 0
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+request = function()
+  n = n + 1
+  local body = "content=bench+opinion+" .. math.random(1, 1e9) .. "+" .. n .. "+street+light+broken"
+    .. "&consent=on&csrfmiddlewaretoken=%s"
+  return wrk.format("POST", "%s", {["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=%s", ["Referer"] = "http://127.0.0.1:%d%s"}, body)
+end
+"""
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare() -> str:
+    """Migrate, load regions and one deputy; the deputy's public token."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from deputies.models import Deputy
+    from deputywork.demo import DATA
+    from deputywork.models import Region
+    from deputywork.services import regions_import
+
+    call_command("migrate", verbosity=0)
+    if not Region.objects.exists():
+        regions_import(text=DATA.read_text(encoding="utf-8"))
+    deputy, _ = Deputy.objects.get_or_create(
+        name="压测代表", defaults={"gender": "male", "residence": Region.objects.get(code="411025100201")})
+    return deputy.public_token
+
+
+def wrk(url: str, duration: int, connections: int, script: str) -> tuple[float, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script + LUA_REPORT)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", f.name, url],
+                         capture_output=True, text=True, check=True).stdout
+    os.unlink(f.name)
+    m = re.search(r"BENCH rps=([\d.]+) p95_ms=([\d.]+) errors=(\d+)", out)
+    if not m:
+        raise SystemExit(out)
+    if int(m.group(3)):
+        print(f"  warning: {m.group(3)} errors for {url}")
+    return float(m.group(1)), float(m.group(2))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    ensure_database()
+    token = prepare()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("the benchmark runs on PostgreSQL")
+    connection.close()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "deputywork.wsgi", f"--bind=127.0.0.1:{PORT}",
+         f"--workers={args.workers}", "--worker-class=sync", "--log-level=warning", "--chdir", str(ROOT)],
+        env={**os.environ}, cwd=ROOT)
+    base = f"http://127.0.0.1:{PORT}"
+    form_path = f"/p/d/{token}/opinion/"
+    try:
+        for _ in range(50):
+            try:
+                urllib.request.urlopen(base + "/bench/bare/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        jar = CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        html = opener.open(base + form_path).read().decode()
+        csrf_form = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        csrf_cookie = next(c.value for c in jar if c.name == "csrftoken")
+        post_script = LUA_POST % (csrf_form, form_path, csrf_cookie, PORT, form_path)
+        for url in (base + "/bench/bare/", base + form_path):  # warm up every worker
+            wrk(url, 2, args.connections, "")
+        results = {
+            "bare view (GET)": wrk(base + "/bench/bare/", args.duration, args.connections, ""),
+            "opinion form page (GET)": wrk(base + form_path, args.duration, args.connections, ""),
+            "submit (POST, 1 write)": wrk(base + form_path, args.duration, args.connections, post_script),
+        }
+    finally:
+        server.terminate()
+        server.wait(10)
+    bare_rps = results["bare view (GET)"][0]
+    print(f"gunicorn sync workers={args.workers}, wrk -t2 -c{args.connections} -d{args.duration}s, PostgreSQL")
+    print(f"{'endpoint':28} {'rps':>9} {'p95 ms':>8} {'ratio':>6}")
+    for name, (rps, p95) in results.items():
+        print(f"{name:28} {rps:9.1f} {p95:8.2f} {rps / bare_rps:6.2f}")
+    page, submit = results["opinion form page (GET)"][0] / bare_rps, results["submit (POST, 1 write)"][0] / bare_rps
+    print(f"targets: page >= 0.35 ({'met' if page >= 0.35 else 'MISSED'}), "
+          f"submit >= 0.20 ({'met' if submit >= 0.20 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+from suggestions import admin_opinions  # noqa: F401

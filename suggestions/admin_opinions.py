@@ -1,0 +1,71 @@
+"""Admin for residents' opinions: read and correct details; status moves only through the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
+from suggestions.models import Category, HandlingUnit, Opinion, OpinionEvent, OpinionPhoto
+from suggestions.services_opinions import mask_phone
+
+
+class OpinionEventInline(ReadOnlyInline):
+    model = OpinionEvent
+    fields = ("created_at", "kind", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+class OpinionPhotoInline(ReadOnlyInline):
+    model = OpinionPhoto
+    fields = ("image",)
+    readonly_fields = fields
+
+
+@admin.register(Opinion)
+class OpinionAdmin(StaffAdmin):
+    region_paths = ("region",)
+    township_can_add = False
+    list_display = ("tracking_code", "submitted_at", "channel", "deputy", "group", "region", "category", "status",
+                    "masked_phone", "due_date")
+    list_filter = ("status", "channel", "category")
+    search_fields = ("tracking_code", "content")
+    list_select_related = ("deputy", "group", "region", "category")
+    date_hierarchy = "submitted_at"
+    inlines = [OpinionPhotoInline, OpinionEventInline]
+    # Status and its companions change through suggestions.workflow only.
+    readonly_fields = ("tracking_code", "status", "public_reply", "decline_reason", "forwarded_to", "due_date",
+                       "rating", "rating_remark", "rated_at", "entered_by", "submitted_at", "closed_at", "deputy")
+    fields = ("tracking_code", "channel", "deputy", "group", "region", "place", "place_detail", "category",
+              "content", "resident_name", "resident_phone", "callback_ok", "consent", "entered_by", "status",
+              "public_reply", "decline_reason", "forwarded_to", "due_date", "rating", "rating_remark", "rated_at",
+              "submitted_at", "closed_at")
+    autocomplete_fields = ()
+    raw_id_fields = ("group", "region", "place")
+
+    @admin.display(description=_("手机号码"))
+    def masked_phone(self, obj: Opinion) -> str:
+        return mask_phone(obj.resident_phone)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        # Opinions are entered through the staff page, which runs the duplicate check and notices.
+        return False
+
+
+if not admin.site.is_registered(Category):
+    @admin.register(Category)
+    class CategoryAdmin(OfficeOnlyAdmin):
+        list_display = ("name", "order", "active")
+        list_editable = ("order", "active")
+
+
+if not admin.site.is_registered(HandlingUnit):
+    @admin.register(HandlingUnit)
+    class HandlingUnitAdmin(OfficeOnlyAdmin):
+        list_display = ("name", "kind", "region", "contact", "active")
+        list_filter = ("kind", "active")
+        search_fields = ("name",)
+        filter_horizontal = ("users",)

@@ -1,0 +1,102 @@
+"""Demo opinions of 襄城县 and 沈丘县 residents, in every status, for the demo deputies present.
+
+Idempotent: an opinion is known by its content; a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from deputies.models import ActivityGroup, Deputy
+from deputywork.models import Region, User
+from suggestions.models import Category, HandlingUnit, Opinion, OpinionStatus
+from suggestions.services_opinions import forward_due_date, opinion_rate, opinion_submit
+from suggestions.workflow import opinion_transition
+
+S = OpinionStatus
+
+UNITS = [  # (county code, name, kind)
+    ("411025000000", "襄城县住房和城乡建设局", "department"),
+    ("411025000000", "襄城县水利局", "department"),
+    ("411025000000", "襄城县教育局", "department"),
+    ("411025000000", "襄城县医疗保障局", "department"),
+    ("411025100000", "城关镇人民政府", "township"),
+    ("411624000000", "沈丘县城市管理局", "department"),
+    ("411624000000", "沈丘县交通运输局", "department"),
+    ("411624100000", "槐店回族镇人民政府", "township"),
+]
+
+# (content, category, village code, final status, channel, reply / reason, rating)
+MATTERS = [
+    ("北关村主街下水道堵塞，一下雨就积水，老人孩子出行很不方便，希望尽快疏通。", "城乡建设", "411025100201",
+     S.SUBMITTED, "qr", "", ""),
+    ("西街社区路灯坏了半个多月，晚上黑灯瞎火，群众散步很不安全。", "城乡建设", "411025100001", S.ACCEPTED, "qr",
+     "", ""),
+    ("颍桥村垃圾清运不及时，村口垃圾池经常溢出来，夏天气味很大。", "生态环境", "411025101201", S.FORWARDED, "wechat",
+     "", ""),
+    ("麦岭村农村饮水管网老化，自来水时有时无，水里有水垢。", "农业农村", "411025102201", S.ANSWERED, "visit",
+     "已联系县水利局和镇政府，列入今年农村供水提升改造，预计九月底前完成管网更换。", "basic"),
+    ("库庄村学校校车接送时间太早，孩子六点就要出门，能否调整时间。", "教育", "411025106201", S.CLOSED, "phone",
+     "经与县教育局协调，校车发车时间已推迟二十分钟，并增开一条线路。", "satisfied"),
+    ("医保报销要在县里和乡里来回跑好几趟，希望能在村卫生室直接办理。", "社会保障", "411025107201", S.ADOPTED, "mailbox",
+     "", ""),
+    ("邻居之间因宅基地边界发生争执，希望代表出面评理。", "政法", "411025109201", S.DECLINED, "reception",
+     "宅基地权属争议需由镇政府依法调处，已告知您到镇司法所申请调解。", ""),
+    ("南关村通往集镇的道路坑洼不平，雨天泥泞，电动车经常滑倒。", "交通", "411624100201", S.FORWARDED, "qr", "", ""),
+    ("刘庄店村卫生室缺少常用药，老人买降压药要跑到镇上。", "医疗卫生", "411624101201", S.ANSWERED, "qr",
+     "已反映给县卫健委，卫生室已补齐常用慢性病药品。", ""),
+    ("北关社区菜市场门口乱停车严重，早高峰经常堵车。", "城乡建设", "411624100001", S.SUBMITTED, "wechat", "", ""),
+]
+
+
+def seed(*, stdout) -> list[tuple[str, str]]:
+    deputies = list(Deputy.objects.select_related("residence").order_by("pk"))
+    groups = list(ActivityGroup.objects.filter(active=True).order_by("pk"))
+    for code, name, kind in UNITS:
+        region = Region.objects.filter(code=code).first()
+        if region is not None:
+            HandlingUnit.objects.update_or_create(region=region, name=name, defaults={"kind": kind})
+    if not deputies and not groups:
+        stdout.write("  opinions: no demo deputies yet, none seeded")
+        return []
+    office = User.objects.filter(username="office").first()
+    created = 0
+    for i, (content, category, village_code, final, channel, text, rating) in enumerate(MATTERS):
+        if Opinion.objects.filter(content=content).exists():
+            continue
+        place = Region.objects.filter(code=village_code).first()
+        # Prefer a deputy who lives in the same county; otherwise take them in turn.
+        county = village_code[:6]
+        local = [d for d in deputies if d.residence and d.residence.code.startswith(county)] or deputies
+        deputy = local[i % len(local)] if local else None
+        group = None if deputy else groups[i % len(groups)]
+        opinion = opinion_submit(
+            content=content, deputy=deputy, group=group, category=Category.objects.filter(name=category).first(),
+            place=place, resident_name="" if i % 3 == 0 else "王先生" if i % 2 else "李女士",
+            resident_phone="" if i % 3 == 0 else f"1390376{i:04d}", callback_ok=i % 3 == 1, consent=True,
+            channel=channel, sender="demo",
+        ).opinion
+        _move_to(opinion, final, text, rating, office)
+        created += 1
+    stdout.write(f"  opinions: {created} new, {Opinion.objects.count()} in all")
+    return []
+
+
+def _move_to(opinion: Opinion, final: str, text: str, rating: str, actor: User | None) -> None:
+    if final == S.SUBMITTED:
+        return
+    if final == S.DECLINED:
+        opinion_transition(opinion=opinion, to=S.DECLINED, actor=actor, decline_reason=text)
+        return
+    opinion_transition(opinion=opinion, to=S.ACCEPTED, actor=actor)
+    if final == S.FORWARDED:
+        unit = HandlingUnit.objects.filter(region__code__startswith=opinion.region.code[:6] if opinion.region else "",
+                                           kind="township").first() or HandlingUnit.objects.first()
+        opinion_transition(opinion=opinion, to=S.FORWARDED, actor=actor, forwarded_to=unit,
+                           due_date=forward_due_date(5).date, data={"working_days": 5})
+    elif final == S.ADOPTED:
+        opinion_transition(opinion=opinion, to=S.ADOPTED, actor=actor, note="与同类意见一并形成代表建议")
+    elif final in (S.ANSWERED, S.CLOSED):
+        opinion_transition(opinion=opinion, to=S.ANSWERED, actor=actor, public_reply=text)
+        if rating:
+            opinion_rate(opinion=opinion, rating=rating)
+        if final == S.CLOSED:
+            opinion_transition(opinion=opinion, to=S.CLOSED, actor=actor)

@@ -1,0 +1,172 @@
+"""Forms for residents' opinions: the public form, entry on a resident's behalf, inbox actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import ActivityGroup, Deputy, mobile_validator
+from deputywork.models import Region, RegionLevel
+from suggestions.models import Category, Channel, HandlingUnit, OpinionStatus, Rating
+from suggestions.services_opinions import MAX_PHOTOS, photo_reencode
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to MAX_PHOTOS images, each re-encoded; cleans to a list of JPEG bytes."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": "image/*", "multiple": True})
+
+    def clean(self, data: Any, initial: Any = None) -> list[bytes]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(f"最多上传{MAX_PHOTOS}张照片。")
+        return [photo_reencode(f) for f in files]
+
+
+def village_choices(region: Region | None) -> Any:
+    """Villages and communities under `region` (a township, or every one in a county)."""
+    qs = Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent")
+    if region is not None:
+        qs = qs.filter(code__startswith=region.prefix)
+    return qs.order_by("code")
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.parent.name} {obj.name}" if obj.parent_id else obj.name
+
+
+class OpinionForm(forms.Form):
+    """What a resident fills in after scanning a QR code."""
+
+    content = forms.CharField(
+        label=_("反映的问题"), min_length=10, max_length=2000, strip=True,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 2000,
+                                     "placeholder": _("请写清楚什么问题、在哪里、持续多久（10至2000字）")}),
+        error_messages={"required": _("请填写反映的问题。"),
+                        "min_length": _("请至少写10个字，把问题说清楚。"),
+                        "max_length": _("内容太长了：最多2000字。")},
+    )
+    category = forms.ModelChoiceField(label=_("类别"), queryset=Category.objects.filter(active=True),
+                                      required=False, empty_label=_("（不确定可不选）"))
+    place = VillageChoiceField(label=_("所在村（社区）"), queryset=Region.objects.none(), required=False,
+                               empty_label=_("（请选择）"))
+    place_detail = forms.CharField(label=_("具体位置"), max_length=100, required=False,
+                                   widget=forms.TextInput(attrs={"placeholder": _("如：北关村东头桥边")}))
+    photos = MultiplePhotoField(label=_("照片（可选，最多3张，每张不超过5MB）"))
+    resident_name = forms.CharField(label=_("您的称呼（可不填）"), max_length=30, required=False)
+    resident_phone = forms.CharField(label=_("手机号码（可不填）"), max_length=11, required=False,
+                                     validators=[mobile_validator],
+                                     widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric",
+                                                                   "autocomplete": "tel"}))
+    callback_ok = forms.BooleanField(label=_("同意代表或工作人员电话回访"), required=False)
+    consent = forms.BooleanField(
+        label=_("我同意平台为办理本意见使用我填写的信息，不对外公开"),
+        error_messages={"required": _("请勾选同意后再提交。")},
+    )
+    # The honeypot: hidden from people by CSS, filled in by bots that fill every field.
+    website = forms.CharField(label=_("网址（请勿填写）"), required=False)
+
+    def __init__(self, *args: Any, region: Region | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = village_choices(region)
+
+    def clean_resident_phone(self) -> str:
+        return "".join(self.cleaned_data.get("resident_phone", "").split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("callback_ok") and not data.get("resident_phone"):
+            self.add_error("resident_phone", _("同意回访请留下手机号码。"))
+        return data
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class OpinionEntryForm(OpinionForm):
+    """A deputy or staff member enters an opinion on a resident's behalf."""
+
+    channel = forms.ChoiceField(label=_("来源渠道"), choices=[c for c in Channel.choices if c[0] != Channel.QR])
+    deputy = forms.ModelChoiceField(label=_("反映给代表"), queryset=Deputy.objects.all(), required=False)
+    group = forms.ModelChoiceField(label=_("反映给活动小组"), queryset=ActivityGroup.objects.filter(active=True),
+                                   required=False)
+
+    def __init__(self, *args: Any, choose_target: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        self.fields["consent"].label = _("群众已同意平台为办理本意见使用其信息")
+        self.fields["resident_name"].label = _("群众姓名")
+        self.fields["resident_phone"].label = _("群众手机号码")
+        if not choose_target:
+            del self.fields["deputy"], self.fields["group"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "deputy" in self.fields and not (data.get("deputy") or data.get("group")):
+            raise ValidationError(_("请选择反映给哪位代表或哪个活动小组。"))
+        return data
+
+    @property
+    def is_bot(self) -> bool:
+        return False
+
+
+class TrackLookupForm(forms.Form):
+    code = forms.CharField(label=_("查询码"), max_length=20)
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(label=_("您对答复满意吗？"), choices=Rating.choices, widget=forms.RadioSelect,
+                               required=False)
+    remark = forms.CharField(label=_("补充意见（可不填，只能提交一次）"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明（可不填）"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    public_reply = forms.CharField(label=_("答复内容（群众可以看到）"), max_length=2000,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ForwardForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("转交单位"), queryset=HandlingUnit.objects.filter(active=True))
+    working_days = forms.IntegerField(label=_("办理期限（工作日）"), min_value=1, max_value=60, initial=5)
+    note = forms.CharField(label=_("说明（可不填）"), max_length=500, required=False)
+
+
+class DeclineForm(forms.Form):
+    decline_reason = forms.CharField(label=_("不予受理理由（群众可以看到）"), max_length=300,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReassignForm(forms.Form):
+    deputy = forms.ModelChoiceField(label=_("改派给代表"), queryset=Deputy.objects.filter(user__isnull=False))
+    note = forms.CharField(label=_("说明（可不填）"), max_length=200, required=False)
+
+
+class StaffFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    overdue = forms.BooleanField(label=_("仅看逾期"), required=False)
+    q = forms.CharField(label=_("查询码或内容"), required=False, max_length=50)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部状态")), *OpinionStatus.choices]

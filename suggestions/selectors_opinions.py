@@ -1,0 +1,123 @@
+"""Reads of residents' opinions, already scoped to who asks and already joined."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import BooleanField as BoolField
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
+from django.http import Http404
+from django.utils import timezone
+
+from deputies.models import Deputy, Membership
+from deputywork.figures import Figure
+from deputywork.models import Region, User
+from deputywork.roles import is_staff_member, scope_to_region
+from suggestions.models import Opinion, OpinionEvent, OpinionNotice, OpinionStatus
+
+S = OpinionStatus
+IN_PROGRESS = (S.ACCEPTED, S.FORWARDED)
+DONE = (S.ANSWERED, S.ADOPTED, S.DECLINED, S.CLOSED)
+
+_LIST_RELATED = ("category", "place", "region", "deputy", "group", "forwarded_to")
+
+
+def _with_overdue(qs: QuerySet) -> QuerySet:
+    today = timezone.localdate()
+    return qs.annotate(
+        is_overdue=Case(When(status=S.FORWARDED, due_date__lt=today, then=True), default=False,
+                        output_field=BoolField())
+    )
+
+
+def deputy_of(user: User) -> Deputy | None:
+    return getattr(user, "deputy", None) if user.is_authenticated else None
+
+
+def opinions_for_deputy(*, user: User) -> QuerySet[Opinion]:
+    """Opinions sent to this user's deputy, or to a group they currently belong to."""
+    deputy = deputy_of(user)
+    if deputy is None:
+        return Opinion.objects.none()
+    groups = Membership.objects.filter(deputy=deputy, ended_on__isnull=True).values("group_id")
+    unread = OpinionNotice.objects.filter(user=user, opinion=OuterRef("pk"), read_at__isnull=True)
+    qs = Opinion.objects.filter(Q(deputy=deputy) | Q(group__in=groups)).select_related(*_LIST_RELATED)
+    return _with_overdue(qs.annotate(unread=Exists(unread)))
+
+
+def opinion_for_deputy(*, user: User, pk: int) -> Opinion:
+    """One inbox item, or 404 when it is not this deputy's (never a 403)."""
+    try:
+        return opinions_for_deputy(user=user).get(pk=pk)
+    except Opinion.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def opinions_for_staff(*, user: User) -> QuerySet[Opinion]:
+    """Every opinion in the staff member's region (township staff: by the opinion's township)."""
+    if not is_staff_member(user):
+        return Opinion.objects.none()
+    qs = scope_to_region(Opinion.objects.all(), user, "region").select_related(*_LIST_RELATED)
+    return _with_overdue(qs)
+
+
+def opinion_for_staff(*, user: User, pk: int) -> Opinion:
+    try:
+        return opinions_for_staff(user=user).get(pk=pk)
+    except Opinion.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def opinion_by_code(code: str) -> Opinion:
+    """The opinion a tracking code names (case and spaces forgiven), or 404."""
+    code = "".join(code.split()).upper()
+    try:
+        return Opinion.objects.select_related("deputy", "group").get(tracking_code=code)
+    except Opinion.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def opinion_events(opinion: Opinion) -> QuerySet[OpinionEvent]:
+    return opinion.events.select_related("actor").order_by("created_at", "pk")
+
+
+def unread_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return OpinionNotice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+def opinion_counts(start: dt.date, end: dt.date, region: Region | None = None) -> dict[str, int]:
+    """Counts of the opinions received from `start` to `end` (both included) inside `region`."""
+    qs = Opinion.objects.filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
+    if region is not None:
+        qs = qs.filter(region__code__startswith=region.prefix)
+    solved_events = OpinionEvent.objects.filter(opinion=OuterRef("pk"), kind="move",
+                                                from_status__in=[S.ANSWERED, S.FORWARDED], to_status=S.CLOSED)
+    return qs.aggregate(
+        collected=Count("pk"),
+        taken_up=Count("pk", filter=~Q(status=S.SUBMITTED)),
+        forwarded=Count("pk", filter=Q(forwarded_to__isnull=False)),
+        in_progress=Count("pk", filter=Q(status__in=IN_PROGRESS)),
+        done=Count("pk", filter=Q(status__in=DONE)),
+        solved=Count("pk", filter=Q(status=S.ANSWERED) | Q(Exists(solved_events))),
+    )
+
+
+def opinion_figures(start: dt.date, end: dt.date, region: Region | None = None) -> list[Figure]:
+    """The figures a bulletin writes: 收集意见建议212条，已全部转交，其中27件正在办理中，185件已经办理完成。"""
+    c = opinion_counts(start, end, region)
+    if c["collected"] and c["taken_up"] == c["collected"]:
+        taken_phrase = "已全部转交"
+    else:
+        taken_phrase = "已受理{value}条"
+    return [
+        Figure("opinions.collected", "收集意见建议", c["collected"], "收集意见建议{value}条"),
+        Figure("opinions.taken_up", "已受理", c["taken_up"], taken_phrase),
+        Figure("opinions.in_progress", "正在办理", c["in_progress"], "其中{value}件正在办理中"),
+        Figure("opinions.done", "办理完成", c["done"], "{value}件已经办理完成"),
+        Figure("opinions.solved", "解决实际问题", c["solved"], "解决实际问题{value}个"),
+    ]

@@ -1,0 +1,198 @@
+# ruff: noqa: F811 - fixtures imported from opinions_support are redefined as test arguments
+import io
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from deputywork.figures import collect_figures, figures_sentence
+from suggestions.models import Opinion, OpinionEvent
+from suggestions.workflow import TransitionRefused, opinion_transition
+from tests.factories import DeputyFactory, HandlingUnitFactory, OpinionFactory, UserFactory
+from tests.suggestions.opinions_support import (  # noqa: F401 - fixtures
+    _fresh_cache,
+    colleague_user,
+    deputy_user,
+    group_with_members,
+    village,
+)
+
+
+@pytest.fixture
+def zhang_opinion(deputy_user, township):
+    return OpinionFactory(deputy=deputy_user.deputy, region=township, callback_ok=False)
+
+
+def test_inbox_lists_my_opinions_and_my_groups_not_others(client, deputy_user, colleague_user, group_with_members,
+                                                          township, django_assert_max_num_queries):
+    mine = OpinionFactory(deputy=deputy_user.deputy, region=township, content="北关村垃圾清运不及时，气味很大。")
+    to_group = OpinionFactory(group=group_with_members, region=township, content="小组：村里饮水管道老化漏水。")
+    theirs = OpinionFactory(deputy=colleague_user.deputy, region=township, content="李代表：校车超载问题需要解决。")
+    client.force_login(deputy_user)
+    for _ in range(20):
+        OpinionFactory(deputy=deputy_user.deputy, region=township)
+    # session, user, deputy, count, page of opinions (joined, unread as EXISTS), unread count
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("suggestions:inbox")).content.decode()
+    assert mine.content in page and theirs.content not in page and to_group.content not in page
+    client.force_login(colleague_user)
+    page = client.get(reverse("suggestions:inbox")).content.decode()
+    assert to_group.content in page and theirs.content in page and mine.content not in page
+
+
+def test_a_deputy_never_sees_another_deputys_item(client, deputy_user, colleague_user, zhang_opinion, township_user):
+    url = reverse("suggestions:inbox_detail", args=[zhang_opinion.pk])
+    client.force_login(deputy_user)
+    assert client.get(url).status_code == 200
+    client.force_login(colleague_user)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "accept"}).status_code == 404
+    client.force_login(township_user)  # staff use the staff pages, not the portal
+    assert client.get(url).status_code == 404
+    zhang_opinion.refresh_from_db()
+    assert zhang_opinion.status == "submitted"
+
+
+def test_phone_masked_for_deputy_unless_callback_agreed(client, deputy_user, zhang_opinion):
+    client.force_login(deputy_user)
+    url = reverse("suggestions:inbox_detail", args=[zhang_opinion.pk])
+    page = client.get(url).content.decode()
+    assert "139****5678" in page and "13912345678" not in page
+    Opinion.objects.filter(pk=zhang_opinion.pk).update(callback_ok=True)
+    assert "13912345678" in client.get(url).content.decode()
+
+
+def test_inbox_actions_accept_forward_with_working_day_due_date(client, deputy_user, zhang_opinion):
+    client.force_login(deputy_user)
+    url = reverse("suggestions:inbox_detail", args=[zhang_opinion.pk])
+    client.post(url, {"action": "accept", "accept-note": "已了解"})
+    unit = HandlingUnitFactory()
+    client.post(url, {"action": "forward", "forward-unit": unit.pk, "forward-working_days": 5})
+    zhang_opinion.refresh_from_db()
+    assert zhang_opinion.status == "forwarded" and zhang_opinion.forwarded_to == unit
+    assert zhang_opinion.due_date.weekday() < 5
+    response = client.post(url, {"action": "accept"}, follow=True)
+    assert "不能进行该操作" in response.content.decode()
+    assert list(zhang_opinion.events.values_list("to_status", flat=True)) == ["accepted", "forwarded"]
+
+
+def test_opening_an_item_marks_its_notice_read(client, deputy_user):
+    from suggestions.services_opinions import opinion_submit
+
+    opinion = opinion_submit(content="村里的路灯坏了一个月了没人修。", deputy=deputy_user.deputy).opinion
+    client.force_login(deputy_user)
+    assert "1条未读" in client.get(reverse("suggestions:inbox")).content.decode()
+    client.get(reverse("suggestions:inbox_detail", args=[opinion.pk]))
+    assert "未读" not in client.get(reverse("suggestions:inbox")).content.decode()
+
+
+def test_deputy_enters_an_opinion_on_a_residents_behalf(client, deputy_user):
+    client.force_login(deputy_user)
+    response = client.post(reverse("suggestions:inbox_new"), {
+        "channel": "visit", "content": "走访中群众反映：农村饮水有水垢，希望检测水质。", "consent": "on"})
+    opinion = Opinion.objects.get()
+    assert response.status_code == 302 and opinion.channel == "visit" and opinion.entered_by == deputy_user
+    assert opinion.deputy == deputy_user.deputy
+
+
+def test_staff_list_scope_overdue_and_query_budget(client, township, other_township, township_user,
+                                                   other_township_user, office_user, deputy_user,
+                                                   django_assert_max_num_queries):
+    here = OpinionFactory(deputy=deputy_user.deputy, region=township, content="城关镇：北关村积水严重。")
+    there = OpinionFactory(deputy=deputy_user.deputy, region=other_township, content="库庄镇：医保报销难。")
+    opinion_transition(opinion=here, to="accepted", actor=office_user)
+    opinion_transition(opinion=here, to="forwarded", actor=office_user, forwarded_to=HandlingUnitFactory(),
+                       due_date=__import__("datetime").date(2020, 1, 6))
+    for _ in range(20):
+        OpinionFactory(deputy=deputy_user.deputy, region=township)
+    client.force_login(township_user)
+    # session, user, user's region (scope prefix), count, page of opinions with all joins
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("suggestions:staff_opinions")).content.decode()
+    assert here.content[:10] in page and there.content not in page and 'class="overdue"' in page
+    client.force_login(other_township_user)
+    assert client.get(reverse("suggestions:staff_opinion_detail", args=[here.pk])).status_code == 404
+    client.force_login(office_user)
+    page = client.get(reverse("suggestions:staff_opinions"), {"overdue": "on"}).content.decode()
+    assert here.tracking_code in page and there.tracking_code not in page
+    client.force_login(deputy_user)
+    assert client.get(reverse("suggestions:staff_opinions")).status_code == 404
+
+
+def test_staff_reassign_is_an_event(client, office_user, deputy_user, colleague_user, zhang_opinion):
+    client.force_login(office_user)
+    url = reverse("suggestions:staff_opinion_detail", args=[zhang_opinion.pk])
+    client.post(url, {"action": "reassign", "reassign-deputy": colleague_user.deputy.pk})
+    zhang_opinion.refresh_from_db()
+    assert zhang_opinion.deputy == colleague_user.deputy and zhang_opinion.status == "submitted"
+    event = OpinionEvent.objects.get(opinion=zhang_opinion, kind="reassign")
+    assert "改派给李秀英" in event.note and event.actor == office_user
+    client.force_login(deputy_user)
+    assert client.get(reverse("suggestions:inbox_detail", args=[zhang_opinion.pk])).status_code == 404
+
+
+def test_export_masks_phones_for_township_staff_not_office(client, township_user, office_user, zhang_opinion,
+                                                           django_assert_max_num_queries):
+    client.force_login(township_user)
+    with django_assert_max_num_queries(5):  # session, user, region, the joined opinions
+        response = client.get(reverse("suggestions:staff_opinions_export"))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert rows[0][10:12] == ("群众姓名", "手机号码") and rows[1][10:12] == ("赵大娘", "139****5678")
+    client.force_login(office_user)
+    response = client.get(reverse("suggestions:staff_opinions_export"))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert rows[1][11] == "13912345678"
+
+
+def test_figures_written_like_a_bulletin(deputy_user, office_user, township, county):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    for i in range(3):
+        o = OpinionFactory(deputy=deputy_user.deputy, region=township, content=f"第{i}件：村里道路坑洼不平。")
+        opinion_transition(opinion=o, to="accepted", actor=office_user)
+    opinion_transition(opinion=o, to="answered", actor=office_user, public_reply="已修补。")
+    today = timezone.localdate()
+    sentence = figures_sentence([f for f in collect_figures(today.replace(month=1, day=1), today + dt.timedelta(1),
+                                                            county) if f.key.startswith("opinions.")])
+    assert sentence == "收集意见建议3条，已全部转交，其中2件正在办理中，1件已经办理完成，解决实际问题1个。"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moves_at_once_leave_one_move(deputy_user, township):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    opinion = OpinionFactory(deputy=deputy_user.deputy, region=township)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def move(note: str) -> None:
+        # Two clerks accept the same opinion at the same moment: the second finds it accepted.
+        try:
+            barrier.wait()
+            opinion_transition(opinion=opinion, to="accepted", actor=deputy_user, note=note)
+            outcomes.append("moved")
+        except TransitionRefused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=move, args=(n,)) for n in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["moved", "refused"]
+    assert OpinionEvent.objects.filter(opinion=opinion).count() == 1
+
+
+def test_deputy_without_portal_role_gets_404_on_inbox(client, township_user):
+    client.force_login(township_user)
+    assert client.get(reverse("suggestions:inbox")).status_code == 404
+    other = UserFactory(role="deputy")
+    DeputyFactory(user=other)
+    client.force_login(other)
+    assert client.get(reverse("suggestions:inbox")).status_code == 200
