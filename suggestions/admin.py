@@ -1,0 +1,1 @@
+from suggestions import admin_suggestions  # noqa: F401
