@@ -121,3 +121,22 @@ class OpinionFactory(factory.django.DjangoModelFactory):
     resident_name = "赵大娘"
     resident_phone = "13912345678"
     consent = True
+
+
+# --- suggestions: deputies' suggestions ------------------------------------------------------
+
+from suggestions.models import Category, Suggestion  # noqa: E402
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    """A draft; move it on with the services (never by setting `status`)."""
+
+    class Meta:
+        model = Suggestion
+
+    congress = factory.SubFactory(CongressFactory)
+    year = 2026
+    title = factory.Sequence(lambda n: f"关于改善第{n}村道路排水的建议")
+    content = "村主街排水管网老化，雨后积水严重，建议列入改造计划并落实资金。"
+    category = factory.LazyFunction(lambda: Category.objects.get(name="城乡建设"))
+    lead_deputy = factory.SubFactory(DeputyFactory)
