@@ -40,14 +40,13 @@ def suggestions_for_staff(*, user: User) -> QuerySet:
 
 
 def suggestions_of_deputy(*, user: User) -> QuerySet:
-    """A deputy's own: led, co-signed, or merged into one of those (every deputy gets an answer)."""
+    """A deputy's own: led or co-signed. A merged item shows the main item's reply on its page,
+    so every deputy of a merged item still gets an answer."""
     deputy = getattr(user, "deputy", None)
     if deputy is None:
         return Suggestion.objects.none()
-    mine = Q(lead_deputy=deputy) | Q(co_signers=deputy)
-    ids = Suggestion.objects.filter(mine).values("pk")
-    return _with_lists(Suggestion.objects.filter(Q(pk__in=ids) | Q(merged_items__in=Suggestion.objects.filter(mine)))
-                       .distinct())
+    ids = Suggestion.objects.filter(Q(lead_deputy=deputy) | Q(co_signers=deputy)).values("pk")
+    return _with_lists(Suggestion.objects.filter(pk__in=ids))
 
 
 def units_of(user: User) -> QuerySet:

@@ -3,6 +3,7 @@ and an item walked to a given status through the services."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from suggestions import services_suggestions as svc
@@ -15,6 +16,13 @@ from tests.factories import (
     SuggestionFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings) -> None:
+    """Import into a test module: users are made by the dozen here, PBKDF2 would dominate."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -54,7 +62,8 @@ def item_at(status: str, *, office, deputy_user, unit, unit_user, region=None, *
     (assignment,) = svc.suggestion_assign(suggestion=item, lead_unit=unit, actor=office)
     if status == "assigned":
         return item
-    svc.consultation_record(assignment=assignment, date=svc.today(), way="in_person", notes="到村里面商", actor=unit_user)
+    svc.consultation_record(assignment=assignment, date=svc.today(), way="in_person", notes="到村里面商",
+                            actor=unit_user)
     if status == "in_progress":
         return item
     svc.reply_send(suggestion=item, text="已安排资金改造。", pdf=pdf(), reply_class=ReplyClass.objects.get(code="A"),

@@ -7,7 +7,9 @@ from django.utils import timezone
 from suggestions.models import Category, Opinion, ReplyClass, Suggestion, SuggestionEvent
 from suggestions.workflow import opinion_transition
 from tests.factories import ActivityGroupFactory, MembershipFactory, OpinionFactory, RegionFactory
-from tests.suggestions.suggestion_helpers import deputy_with_login, pdf, unit_with_login
+from tests.suggestions.suggestion_helpers import deputy_with_login, fast_hashing, pdf, unit_with_login
+
+assert fast_hashing  # autouse fixture, imported to apply here
 
 
 def test_village_sewage_complaints_become_a_drainage_suggestion_answered_rated_and_closed(
