@@ -62,7 +62,7 @@ def opinion_transition(*, opinion: Opinion, to: str, actor: User | None, note: s
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     with transaction.atomic():
-        locked = Opinion.objects.select_for_update().select_related("group", "region").get(pk=opinion.pk)
+        locked = Opinion.objects.select_for_update(of=("self",)).select_related("group", "region").get(pk=opinion.pk)
         current = locked.status
         if to not in TRANSITIONS[current]:
             raise TransitionRefused(
