@@ -1,1 +1,4 @@
-from suggestions import admin_opinions  # noqa: F401
+from suggestions import (
+    admin_opinions,  # noqa: F401
+    admin_suggestions,  # noqa: F401
+)

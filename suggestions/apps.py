@@ -17,3 +17,14 @@ class SuggestionsConfig(AppConfig):
         register_menu(_("群众意见"), "suggestions:inbox", Role.DEPUTY, order=20)
         register_menu(_("群众意见"), "suggestions:staff_opinions", Role.OFFICE, Role.TOWNSHIP, order=30)
         register_menu(_("意见统计"), "suggestions:staff_opinion_figures", Role.OFFICE, Role.TOWNSHIP, order=31)
+
+        from deputywork.roles import register_home, register_menu
+        from suggestions.selectors_suggestions import figures
+
+        register_home("unit", "suggestions:unit_home")
+        register_menu(_("我的建议"), "suggestions:deputy_list", "deputy", order=30)
+        register_menu(_("承办建议"), "suggestions:unit_home", "unit", order=10)
+        register_menu(_("代表建议"), "suggestions:staff_list", "office", "township", order=30)
+        register_menu(_("超期未办"), "suggestions:overdue", "office", "township", order=31)
+        register_menu(_("办理统计"), "suggestions:rates", "office", "township", order=32)
+        register_figures("suggestions", figures)

@@ -240,3 +240,22 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"代表活动日报道之{n}")
     body = "11月5日，全县各乡镇人大同步开展代表活动日活动。\n代表们面对面听取群众意见建议。"
     contributor = "襄城县人大常委会代表工委供稿"
+
+
+# --- suggestions: deputies' suggestions ------------------------------------------------------
+
+from suggestions.models import Category, Suggestion  # noqa: E402
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    """A draft; move it on with the services (never by setting `status`)."""
+
+    class Meta:
+        model = Suggestion
+
+    congress = factory.SubFactory(CongressFactory)
+    year = 2026
+    title = factory.Sequence(lambda n: f"关于改善第{n}村道路排水的建议")
+    content = "村主街排水管网老化，雨后积水严重，建议列入改造计划并落实资金。"
+    category = factory.LazyFunction(lambda: Category.objects.get(name="城乡建设"))
+    lead_deputy = factory.SubFactory(DeputyFactory)

@@ -8,4 +8,26 @@ from suggestions.models.opinions import (  # noqa: F401
     OpinionStatus,
     Rating,
 )
+from suggestions.models.suggestions import (  # noqa: F401
+    Assignment,
+    AssignmentRole,
+    Consultation,
+    ConsultationWay,
+    DeclinedAs,
+    DeclineReason,
+    Evaluation,
+    Period,
+    ProgressNote,
+    Reminder,
+    Reply,
+    ReplyClass,
+    ReturnRequest,
+    Suggestion,
+    SuggestionAttachment,
+    SuggestionEvent,
+    SuggestionPolicy,
+    SuggestionStatus,
+    Supervision,
+    SupervisionKind,
+)
 from suggestions.models.units import Category, HandlingUnit, UnitKind  # noqa: F401

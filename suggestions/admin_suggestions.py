@@ -1,0 +1,131 @@
+"""Admin for suggestions: reference data the office edits, and read-mostly views of the items.
+Status never changes here: the pages and services own the workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
+from suggestions.models import (
+    Assignment,
+    Consultation,
+    Reminder,
+    Reply,
+    ReplyClass,
+    Suggestion,
+    SuggestionEvent,
+    SuggestionPolicy,
+    Supervision,
+)
+
+
+@admin.register(ReplyClass)
+class ReplyClassAdmin(OfficeOnlyAdmin):
+    list_display = ("code", "label", "follow_up", "solved")
+    list_editable = ("label", "follow_up", "solved")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # A–D are fixed; only their labels change
+
+
+@admin.register(SuggestionPolicy)
+class SuggestionPolicyAdmin(OfficeOnlyAdmin):
+    list_display = ("__str__", "default_months", "complex_months", "small_matter_days", "redo_months",
+                    "return_window_days", "evaluation_days", "reminder_days")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return not SuggestionPolicy.objects.exists()
+
+
+class EventInline(ReadOnlyInline):
+    model = SuggestionEvent
+    fields = ("created_at", "actor", "action", "from_status", "to_status", "note")
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ("unit", "role", "assigned_on", "deadline", "active", "ended_on")
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(StaffAdmin):
+    region_paths = ("region",)
+    list_display = ("__str__", "lead_deputy", "category", "status", "key_supervision", "public")
+    list_filter = ("status", "year", "period", "category", "key_supervision", "follow_up")
+    search_fields = ("title", "lead_deputy__name")
+    list_select_related = ("congress__region", "lead_deputy", "category")
+    readonly_fields = ("status", "seq", "decline_reason", "declined_as", "merged_into", "submitted_at",
+                       "registered_at", "closed_at", "evaluation_due", "entered_by", "fast_track", "follow_up")
+    autocomplete_fields = ()
+    raw_id_fields = ("lead_deputy", "co_signers", "source_opinions", "congress", "region")
+    inlines = (AssignmentInline, EventInline)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # staff enter suggestions for a deputy on the staff page, through the workflow
+
+
+@admin.register(Reply)
+class ReplyAdmin(StaffAdmin):
+    region_paths = ("suggestion__region",)
+    list_display = ("suggestion", "reply_class", "on_time", "created_at")
+    readonly_fields = ("suggestion", "assignment", "text", "pdf", "reply_class", "on_time", "author")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(StaffAdmin):
+    region_paths = ("assignment__suggestion__region",)
+    list_display = ("assignment", "date", "way")
+    readonly_fields = ("assignment", "recorded_by")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(StaffAdmin):
+    region_paths = ("suggestion__region",)
+    list_display = ("suggestion", "kind", "date")
+    list_filter = ("kind",)
+    readonly_fields = ("suggestion", "actor")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(OfficeOnlyAdmin):
+    list_display = ("key", "kind", "sent_on", "recipients")
+    list_filter = ("kind", "sent_on")
+    readonly_fields = ("key", "kind", "suggestion", "recipients", "sent_on")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
+# Handling units and categories may also be registered by the opinions side; whichever module
+# loads first wins, so neither crashes on AlreadyRegistered.
+from suggestions.models import Category, HandlingUnit  # noqa: E402
+
+
+class HandlingUnitAdmin(OfficeOnlyAdmin):
+    region_paths = ("region",)
+    list_display = ("name", "kind", "region", "contact", "phone", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+    filter_horizontal = ("users",)
+
+
+class CategoryAdmin(OfficeOnlyAdmin):
+    list_display = ("name", "order", "active")
+    list_editable = ("order", "active")
+
+
+for _model, _admin in ((HandlingUnit, HandlingUnitAdmin), (Category, CategoryAdmin)):
+    if not admin.site.is_registered(_model):
+        admin.site.register(_model, _admin)

@@ -1,0 +1,199 @@
+"""Demo handling units of 襄城县 and 沈丘县 with unit logins, and a year of suggestions in every
+state for whatever demo deputies exist. Idempotent: units by (region, name), items by
+(congress, title); an item that exists is left as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F
+from django.utils import timezone
+
+from deputies.models import Congress, Deputy
+from deputywork.demo import demo_user
+from deputywork.models import Region, Role, User
+from suggestions import services_suggestions as svc
+from suggestions.models import (
+    Assignment,
+    Category,
+    Consultation,
+    Evaluation,
+    HandlingUnit,
+    Reply,
+    ReplyClass,
+    Suggestion,
+    SuggestionEvent,
+    Supervision,
+    UnitKind,
+)
+
+DEPARTMENTS = ["住房和城乡建设局", "交通运输局", "教育局", "卫生健康委员会", "农业农村局", "水利局", "自然资源局",
+               "生态环境分局", "人力资源和社会保障局", "民政局"]
+OTHER_UNITS = [("人民法院", UnitKind.COURT), ("人民检察院", UnitKind.PROCURATORATE)]
+
+# (title, category, stage, reply class, unit department): one item per state and then some.
+STORY = [
+    ("关于改造城关镇东街村主街排水管网的建议", "城乡建设", "closed", "A", "住房和城乡建设局"),
+    ("关于修复县乡公路破损路段的建议", "交通", "closed", "B", "交通运输局"),
+    ("关于增加农村学校寄宿床位的建议", "教育", "evaluated", "A", "教育局"),
+    ("关于村卫生室配备常用药品的建议", "医疗卫生", "replied", "C", "卫生健康委员会"),
+    ("关于加强高标准农田灌溉设施管护的建议", "农业农村", "in_progress", "", "水利局"),
+    ("关于规范城区夜市油烟治理的建议", "生态环境", "assigned", "", "住房和城乡建设局"),
+    ("关于提高城乡居民医保报销比例宣传力度的建议", "社会保障", "registered", "", ""),
+    ("关于设立乡镇便民服务夜间窗口的建议", "经济发展", "submitted", "", ""),
+    ("关于解决本人子女入学问题的建议", "教育", "not_registered", "", ""),
+    ("关于改造城关镇东街村排水沟的建议", "城乡建设", "merged", "", ""),
+    ("关于增设学校周边交通信号灯的建议", "交通", "redo", "C", "交通运输局"),
+    ("关于在村里建设老年人日间照料中心的建议", "社会保障", "draft", "", ""),
+]
+
+GOOD = dict.fromkeys(Evaluation.POINTS, "satisfied")
+
+
+def _units(county: Region) -> dict[str, HandlingUnit]:
+    units = {}
+    for name in DEPARTMENTS:
+        units[name], _ = HandlingUnit.objects.update_or_create(
+            region=county, name=f"{county.name}{name}", defaults={"kind": UnitKind.DEPARTMENT,
+                                                                   "contact": "办公室", "phone": "0374-0000000"})
+    for name, kind in OTHER_UNITS:
+        HandlingUnit.objects.update_or_create(region=county, name=f"{county.name}{name}", defaults={"kind": kind})
+    for town in Region.objects.filter(parent=county, level="township"):
+        units[town.code], _ = HandlingUnit.objects.update_or_create(
+            region=town, name=f"{town.name}人民政府", defaults={"kind": UnitKind.TOWNSHIP})
+    return units
+
+
+def _lead_deputies(congress: Congress) -> list[Deputy]:
+    """Deputies with a seat in this congress, those with a login first (they rate replies)."""
+    deputies = list(Deputy.objects.filter(mandates__congress=congress, mandates__status="active")
+                    .select_related("user", "residence").order_by(F("user").asc(nulls_last=True), "pk").distinct())
+    return deputies
+
+
+def _walk(item: Suggestion, stage: str, reply_code: str, unit: HandlingUnit | None, unit_user: User,
+          main: Suggestion | None) -> None:
+    """Move a fresh draft to `stage` through the services, as the people concerned would."""
+    deputy_user = item.lead_deputy.user
+    if stage == "draft":
+        return
+    svc.suggestion_submit(suggestion=item, actor=None)
+    if stage == "submitted":
+        return
+    if stage == "not_registered":
+        svc.suggestion_decline(suggestion=item, reason="personal", declined_as="letter", actor=None,
+                               note="涉及个人家庭事务，转为代表来信，由教育局答复代表本人。")
+        return
+    if stage == "merged":
+        if main is not None:
+            svc.suggestion_merge(suggestion=item, into=main, actor=None)
+        return
+    svc.suggestion_register(suggestion=item, actor=None)
+    if stage == "registered" or unit is None:
+        return
+    (assignment, *_) = svc.suggestion_assign(suggestion=item, lead_unit=unit, actor=None)
+    if stage == "assigned":
+        return
+    unit.users.add(unit_user)
+    svc.consultation_record(assignment=assignment, date=svc.today(), way="in_person", actor=unit_user,
+                            notes=f"与{item.lead_deputy.name}代表现场查看，共同研究办理方案。")
+    svc.progress_note_add(assignment=assignment, note="已列入本单位年度工作计划，正在落实资金。", actor=unit_user)
+    if stage == "in_progress":
+        svc.supervision_record(suggestion=item, kind="tracking", date=svc.today(), actor=_office(),
+                               notes="电话跟踪办理进度，要求按期答复。")
+        return
+    from django.core.files.base import ContentFile
+
+    pdf = ContentFile(b"%PDF-1.4\n% demo reply\n%%EOF\n", name="reply.pdf")
+    svc.reply_send(suggestion=item, text=f"{item.lead_deputy.name}代表：您提出的《{item.title}》收悉。经研究，"
+                   "我单位已会同有关部门制定方案并安排资金，具体办理情况如下……", pdf=pdf,
+                   reply_class=ReplyClass.objects.get(code=reply_code), actor=unit_user)
+    if stage == "replied" or deputy_user is None:
+        return
+    if stage == "redo":
+        svc.evaluation_submit(suggestion=item, actor=deputy_user, ratings=GOOD | {"implementation": "unsatisfied"},
+                              overall="unsatisfied", reason="答复只列计划，路口至今没有安装信号灯。")
+        return
+    svc.evaluation_submit(suggestion=item, actor=deputy_user, ratings=GOOD | {"communication": "basic"},
+                          overall="satisfied" if reply_code == "A" else "basic")
+    if stage == "evaluated":
+        return
+    svc.suggestion_close(suggestion=item, actor=None, note="经实地核实，办理情况属实。")
+    Suggestion.objects.filter(pk=item.pk).update(public=reply_code == "A")
+
+
+def _office() -> User | None:
+    return User.objects.filter(role=Role.OFFICE).order_by("pk").first()
+
+
+def _backdate(item: Suggestion, days: int) -> None:
+    """Spread the demo over the past year: shift every date of the item `days` back."""
+    delta = dt.timedelta(days=days)
+    Suggestion.objects.filter(pk=item.pk).update(
+        submitted_at=F("submitted_at") - delta, registered_at=F("registered_at") - delta,
+        closed_at=F("closed_at") - delta, created_at=F("created_at") - delta)
+    SuggestionEvent.objects.filter(suggestion=item).update(created_at=F("created_at") - delta)
+    Reply.objects.filter(suggestion=item).update(created_at=F("created_at") - delta)
+    Evaluation.objects.filter(suggestion=item).update(created_at=F("created_at") - delta)
+    Consultation.objects.filter(assignment__suggestion=item).update(date=F("date") - delta)
+    Supervision.objects.filter(suggestion=item).update(date=F("date") - delta)
+    for a in Assignment.objects.filter(suggestion=item):
+        start = a.assigned_on - delta
+        due = svc.deadline_for(start=start, kind="complex" if item.complex else "default")
+        Assignment.objects.filter(pk=a.pk).update(assigned_on=start, deadline=due.date,
+                                                  deadline_estimated=due.estimated)
+    if item.evaluation_due:
+        Suggestion.objects.filter(pk=item.pk).update(evaluation_due=F("evaluation_due") - delta)
+
+
+def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) -> int:
+    deputies = _lead_deputies(congress)
+    if not deputies:
+        return 0
+    made = 0
+    main = None
+    today = timezone.localdate()
+    for n, (title, category, stage, reply_code, dept) in enumerate(STORY):
+        existing = Suggestion.objects.filter(congress=congress, title=title).first()
+        if existing is not None:
+            main = existing if n == 0 else main
+            continue
+        lead = deputies[n % len(deputies)]
+        co_signers = [d for d in deputies[n % len(deputies) + 1:][:2]]
+        town = svc.township_of(lead.residence)
+        unit = units.get(dept) if dept else None
+        if dept == "住房和城乡建设局" and n == 0 and town is not None and town.code in units:
+            unit = units[town.code]  # the sewage story: the township government handles it
+        period = "session" if n in (2, 6) else "recess"
+        item = svc.suggestion_create(
+            congress=congress, lead_deputy=lead, title=title, category=Category.objects.get(name=category),
+            content=f"{title.removeprefix('关于').removesuffix('的建议')}，群众反映强烈。建议有关部门深入调查，"
+                    "制定切实可行的方案，明确时限，逐步解决。", co_signers=co_signers, period=period,
+            year=today.year, actor=None)
+        _walk(item, stage, reply_code, unit, unit_user, main)
+        if n == 0:
+            main = item
+        # Older stages happened earlier in the year; keep everything in the current year.
+        _backdate(item, max(0, min(today.timetuple().tm_yday - 1, 300 - 25 * n)))
+        made += 1
+    return made
+
+
+def seed(*, stdout) -> list[tuple[str, str]]:
+    logins: list[tuple[str, str]] = []
+    for code, username in (("411025000000", "unit"), ("411624000000", "unit-shenqiu")):
+        county = Region.objects.filter(code=code).first()
+        if county is None:
+            continue
+        units = _units(county)
+        user = demo_user(username=username, role=Role.UNIT, last_name="赵", first_name="承办",
+                         email=f"{username}@example.cn")
+        lead_units = [units["住房和城乡建设局"], units["交通运输局"], units["教育局"], units["卫生健康委员会"],
+                      units["水利局"]]
+        town_units = [u for key, u in units.items() if key.isdigit()]
+        for unit in lead_units + town_units[:1]:
+            unit.users.add(user)
+        made = sum(_story(c, units, user) for c in Congress.objects.filter(region=county))
+        stdout.write(f"  {county.name}: {len(units)} units, {made} new suggestions")
+        logins.append((f"承办单位（{county.name}住建局等）", username))
+    return logins

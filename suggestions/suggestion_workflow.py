@@ -1,0 +1,188 @@
+"""The suggestion workflow (代表建议): the one place a suggestion changes status.
+
+draft → submitted → registered (立案) | not_registered (参阅件 / 代表来信) | merged (并案)
+registered → assigned (交办) → in_progress (first 面商) → replied (答复)
+replied → evaluated (测评) | in_progress (overall 不满意: 重新办理) ; evaluated → closed (销号)
+closed → in_progress (回头看, reopened by the office).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from deputywork.models import User
+from deputywork.roles import is_office, is_township_staff
+from suggestions.models import Consultation, Suggestion, SuggestionEvent, SuggestionStatus
+
+S = SuggestionStatus
+log = logging.getLogger(__name__)
+
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED},
+    S.SUBMITTED: {S.REGISTERED, S.NOT_REGISTERED, S.MERGED},
+    S.REGISTERED: {S.ASSIGNED, S.MERGED},
+    S.NOT_REGISTERED: set(),
+    S.MERGED: set(),
+    S.ASSIGNED: {S.IN_PROGRESS},
+    S.IN_PROGRESS: {S.REPLIED},
+    S.REPLIED: {S.EVALUATED, S.IN_PROGRESS},
+    S.EVALUATED: {S.CLOSED},
+    S.CLOSED: {S.IN_PROGRESS},
+}
+
+# Who may make each move: "deputy" = the lead deputy, "unit" = a user of the active lead unit.
+ACTORS: dict[str, set[str]] = {
+    S.SUBMITTED: {"deputy", "staff"},
+    S.REGISTERED: {"staff"},
+    S.NOT_REGISTERED: {"staff"},
+    S.MERGED: {"staff"},
+    S.ASSIGNED: {"staff"},
+    S.IN_PROGRESS: {"unit", "staff", "deputy"},  # deputy: an overall 不满意 sends it back
+    S.REPLIED: {"unit"},
+    S.EVALUATED: {"deputy"},
+    S.CLOSED: {"staff"},
+}
+
+MOVE_FIELDS = {"decline_reason", "declined_as", "merged_into", "evaluation_due", "follow_up", "fast_track"}
+
+
+class TransitionRefused(Exception):
+    """A move that is not allowed from the current status or not by this person."""
+
+
+def staff_may_handle(user: User, suggestion: Suggestion) -> bool:
+    if is_office(user):
+        return True
+    return bool(is_township_staff(user) and suggestion.region_id and user.region.contains(suggestion.region))
+
+
+def is_lead_deputy(user: User, suggestion: Suggestion) -> bool:
+    deputy = getattr(user, "deputy", None) if user.is_authenticated else None
+    return deputy is not None and suggestion.lead_deputy_id == deputy.pk
+
+
+def is_lead_unit_user(user: User, suggestion: Suggestion) -> bool:
+    return suggestion.assignments.filter(active=True, role="lead", unit__users=user).exists()
+
+
+def actor_kinds(user: User, suggestion: Suggestion) -> set[str]:
+    kinds = set()
+    if staff_may_handle(user, suggestion):
+        kinds.add("staff")
+    if is_lead_deputy(user, suggestion):
+        kinds.add("deputy")
+    if user.is_authenticated and user.role == "unit" and is_lead_unit_user(user, suggestion):
+        kinds.add("unit")
+    return kinds
+
+
+def _refuse_unless_ready(locked: Suggestion, current: str, to: str, changes: dict[str, Any]) -> None:
+    """The rules that depend on what else has been recorded, each with its own message."""
+    if to == S.NOT_REGISTERED and not changes.get("decline_reason"):
+        raise TransitionRefused("不予立案必须选择理由。")
+    if to == S.MERGED:
+        target = changes.get("merged_into")
+        if target is None or target.pk == locked.pk:
+            raise TransitionRefused("并案必须选择另一件建议。")
+        if target.status in (S.DRAFT, S.NOT_REGISTERED, S.MERGED):
+            raise TransitionRefused("只能并入已提交或已立案办理的建议。")
+    if to == S.REPLIED and not Consultation.objects.filter(
+        assignment__suggestion=locked, assignment__active=True, assignment__role="lead"
+    ).exists():
+        raise TransitionRefused("答复前至少要与代表面商一次，请先登记面商记录。")
+
+
+def suggestion_transition(*, suggestion: Suggestion, to: str, actor: User | None, note: str = "",
+                          action: str = "", data: dict[str, Any] | None = None, **changes: Any) -> Suggestion:
+    """Move `suggestion` to `to`, or raise TransitionRefused with a Chinese message.
+
+    Locks the row (two clerks moving one item leave one move), checks the move against
+    TRANSITIONS and the actor against ACTORS (actor None is the system: commands, fast track),
+    saves with update_fields, writes one SuggestionEvent, and mails the people concerned
+    once the transaction commits. Call it inside your own `atomic()` to keep the lock while you
+    write related rows (assignments, replies).
+    """
+    unknown = set(changes) - MOVE_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = (Suggestion.objects.select_for_update(of=("self",))
+                  .select_related("congress__region", "region").get(pk=suggestion.pk))
+        current = locked.status
+        if to not in TRANSITIONS[current]:
+            if to == S.CLOSED and current in (S.REPLIED, S.IN_PROGRESS, S.ASSIGNED):
+                raise TransitionRefused("代表尚未完成满意度测评，不能销号。")
+            raise TransitionRefused(f"该建议当前状态为“{S(current).label}”，不能改为“{S(to).label}”。")
+        if actor is not None and not (actor_kinds(actor, locked) & ACTORS[to]):
+            raise TransitionRefused("你无权对这件建议进行此项操作。")
+        _refuse_unless_ready(locked, current, to, changes)
+        fields = ["status", "updated_at", *changes]
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        now = timezone.now()
+        if to == S.SUBMITTED:
+            _number(locked)
+            locked.submitted_at = now
+            fields += ["seq", "submitted_at"]
+        if to == S.REGISTERED:
+            locked.registered_at = now
+            fields.append("registered_at")
+        if to == S.CLOSED:
+            locked.closed_at = now
+            fields.append("closed_at")
+        locked.status = to
+        locked.save(update_fields=fields)
+        SuggestionEvent.objects.create(suggestion=locked, actor=actor, from_status=current, to_status=to,
+                                       action=action or S(to).label, note=note, data=data or {})
+        transaction.on_commit(lambda: _mail_about(locked.pk, to))
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+def _number(locked: Suggestion) -> None:
+    """The next number within congress, year and period. The congress row is locked so that
+    two submissions at once do not take the same number (the unique constraint backs it)."""
+    from deputies.models import Congress
+
+    list(Congress.objects.select_for_update().filter(pk=locked.congress_id).values_list("pk", flat=True))
+    last = (Suggestion.objects.filter(congress_id=locked.congress_id, year=locked.year, period=locked.period)
+            .exclude(seq=None).order_by("-seq").values_list("seq", flat=True).first())
+    locked.seq = (last or 0) + 1
+
+
+def record_event(*, suggestion: Suggestion, actor: User | None, action: str, note: str = "",
+                 data: dict[str, Any] | None = None) -> SuggestionEvent:
+    """A step that does not change the status (面商, 督办, 转办 …) still shows on the timeline."""
+    return SuggestionEvent.objects.create(suggestion=suggestion, actor=actor, from_status=suggestion.status,
+                                          to_status=suggestion.status, action=action, note=note, data=data or {})
+
+
+def _mail_about(pk: int, to: str) -> None:
+    """Tell the people who must act next. Mail failures are logged, never raised."""
+    item = Suggestion.objects.select_related("lead_deputy__user", "congress__region").get(pk=pk)
+    recipients: list[str] = []
+    subject = ""
+    if to in (S.ASSIGNED, S.IN_PROGRESS) and to == item.status:
+        if to == S.IN_PROGRESS and not item.events.filter(action="不满意，重新办理").exists():
+            return
+        emails = item.assignments.filter(active=True).values_list("unit__email", "unit__users__email")
+        recipients = sorted({e for pair in emails for e in pair if e})
+        subject = f"代表建议交办：{item.number}" if to == S.ASSIGNED else f"代表建议需重新办理：{item.number}"
+    elif to == S.REPLIED:
+        deputy = item.lead_deputy
+        email = deputy.email or (deputy.user.email if deputy.user else "")
+        recipients = [email] if email else []
+        subject = f"您领衔的建议已答复，请测评：{item.number}"
+    if not recipients:
+        return
+    try:
+        send_mail(subject, f"{item.number}《{item.title}》\n请登录代表工作平台查看。", settings.DEFAULT_FROM_EMAIL,
+                  recipients)
+    except Exception:  # noqa: BLE001 - the move is done; a mail server outage must not undo it
+        log.exception("mail about suggestion %s failed", pk)

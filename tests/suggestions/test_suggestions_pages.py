@@ -1,0 +1,166 @@
+"""Who sees which suggestion pages, what they cost in queries, the ledger, reminders and figures."""
+
+import datetime as dt
+from io import BytesIO, StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from deputywork.figures import collect_figures
+from suggestions import services_suggestions as svc
+from suggestions.models import Assignment, Reminder
+from tests.factories import UserFactory
+from tests.suggestions.suggestion_helpers import deputy_with_login, fast_hashing, item_at, unit_with_login
+
+assert fast_hashing  # autouse fixture, imported to apply here
+
+
+@pytest.fixture
+def people(office_user, township):
+    lead = deputy_with_login("lead", "张建国")
+    unit, unit_user = unit_with_login("zhujian", "襄城县住房和城乡建设局")
+    return {"office": office_user, "deputy_user": lead, "unit": unit, "unit_user": unit_user, "region": township}
+
+
+def at(status, people, **kw):
+    return item_at(status, office=people["office"], deputy_user=people["deputy_user"], unit=people["unit"],
+                   unit_user=people["unit_user"], region=people["region"], **kw)
+
+
+def test_unit_pages_owner_colleague_and_outsider(client, people):
+    item = at("in_progress", people)
+    a = item.assignments.get()
+    url = reverse("suggestions:unit_item", args=[a.pk])
+    colleague = UserFactory(username="zhujian2", role="unit")
+    people["unit"].users.add(colleague)
+    _, outsider = unit_with_login("jiaoyu", "襄城县教育局")
+    client.force_login(people["unit_user"])
+    assert client.get(url).status_code == 200
+    client.force_login(colleague)
+    assert client.get(url).status_code == 200
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert item.title not in client.get(reverse("suggestions:unit_home")).content.decode()
+
+
+def test_transferred_unit_loses_the_item(client, people):
+    item = at("assigned", people)
+    a = item.assignments.get()
+    other, _ = unit_with_login("shuili", "襄城县水利局")
+    svc.assignment_transfer(assignment=a, unit=other, actor=people["office"])
+    client.force_login(people["unit_user"])
+    assert client.get(reverse("suggestions:unit_item", args=[a.pk])).status_code == 404
+
+
+def test_deputy_pages_lead_cosigner_and_other_deputy(client, people):
+    item = at("submitted", people)
+    cosigner = deputy_with_login("cosigner", "李秀英")
+    item.co_signers.add(cosigner.deputy)
+    other = deputy_with_login("other", "王志强")
+    url = reverse("suggestions:deputy_detail", args=[item.pk])
+    for user, code in ((people["deputy_user"], 200), (cosigner, 200), (other, 404), (people["unit_user"], 404)):
+        client.force_login(user)
+        assert client.get(url).status_code == code
+
+
+def test_staff_pages_are_scoped_to_the_township(client, people, township_user, other_township_user):
+    item = at("submitted", people)
+    url = reverse("suggestions:staff_detail", args=[item.pk])
+    for user, code in ((people["office"], 200), (township_user, 200), (other_township_user, 404),
+                       (people["deputy_user"], 404)):
+        client.force_login(user)
+        assert client.get(url).status_code == code
+
+
+def test_unit_cannot_reply_without_consultation_through_the_page(client, people):
+    item = at("assigned", people)
+    a = item.assignments.get()
+    client.force_login(people["unit_user"])
+    page = client.get(reverse("suggestions:unit_item", args=[a.pk])).content.decode()
+    assert "答复前至少要与代表面商一次" in page and 'value="reply"' not in page
+
+
+def test_unit_portal_query_budget(client, people, django_assert_max_num_queries):
+    for status in ("assigned", "in_progress", "replied", "closed", "assigned", "in_progress"):
+        at(status, people)
+    client.force_login(people["unit_user"])
+    # session + user, assignments with items/units/consultation counts, calendar days + years,
+    # the user's units for the heading, the menu (no query)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("suggestions:unit_home"))
+    assert response.status_code == 200 and len(response.context["open_rows"]) == 4
+
+
+def test_staff_list_query_budget(client, people, django_assert_max_num_queries):
+    for status in ("submitted", "assigned", "in_progress", "replied", "closed", "evaluated"):
+        at(status, people)
+    client.force_login(people["office"])
+    # session + user, count for the paginator, the page of items with congress/category/deputy,
+    # the active assignments with their units (one prefetch)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("suggestions:staff_list"))
+    assert response.status_code == 200 and len(response.context["page"]) == 6
+
+
+def test_ledger_export_query_budget_and_content(client, people, django_assert_max_num_queries):
+    for status in ("submitted", "assigned", "in_progress", "replied", "evaluated", "closed", "closed"):
+        at(status, people)
+    client.force_login(people["office"])
+    # session + user; items, assignments, replies, evaluations, co-signers (prefetches);
+    # rates: lead assignments, first replies, last evaluations
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("suggestions:ledger_export"))
+    wb = load_workbook(BytesIO(response.content))
+    ledger, rates = wb["建议台账"], wb["办理情况统计"]
+    assert ledger.max_row == 8
+    assert ledger["I2"].value in (None, "") or ledger["I3"].value == "襄城县住房和城乡建设局"
+    total = [c.value for c in rates[rates.max_row]]
+    # 6 assigned; 2 closed; 5 consulted; 4 replied on time; 3 evaluated, all satisfied
+    assert total == ["合计", 6, 2, "33.3%", 5, "83.3%", 4, "100.0%", 3, "100.0%"]
+
+
+def test_rates_page_and_overdue_list(client, people):
+    item = at("in_progress", people)
+    Assignment.objects.filter(suggestion=item).update(assigned_on=dt.date(2026, 1, 5), deadline=dt.date(2026, 4, 7))
+    client.force_login(people["office"])
+    assert "襄城县住房和城乡建设局" in client.get(reverse("suggestions:rates")).content.decode()
+    assert item.title in client.get(reverse("suggestions:overdue")).content.decode()
+
+
+def test_send_reminders_twice_tells_nobody_twice(people):
+    soon = at("assigned", people)
+    late = at("in_progress", people)
+    replied = at("replied", people)
+    people["deputy_user"].deputy.email = "zhang@example.cn"
+    people["deputy_user"].deputy.save()
+    today = svc.today()
+    Assignment.objects.filter(suggestion=soon).update(deadline=svc.add_working_days(today, 2).date)
+    Assignment.objects.filter(suggestion=late).update(assigned_on=today - dt.timedelta(days=60),
+                                                      deadline=today - dt.timedelta(days=3))
+    mail.outbox.clear()
+    call_command("send_reminders", stdout=StringIO())
+    first = sorted(m.subject[:8] for m in mail.outbox)
+    assert len(mail.outbox) == 3 and Reminder.objects.count() == 3
+    assert {r.kind for r in Reminder.objects.all()} == {"due_soon", "overdue", "evaluation_due"}
+    call_command("send_reminders", stdout=StringIO())
+    call_command("send_reminders", "--date", (today + dt.timedelta(days=1)).isoformat(), stdout=StringIO())
+    assert len(mail.outbox) == 3 and Reminder.objects.count() == 3
+    assert first and replied.pk
+
+
+def test_send_reminders_help_documents_its_arguments():
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("send_reminders", "--help", stdout=out)
+
+
+def test_figures_for_the_bulletin(people):
+    at("closed", people)
+    at("submitted", people)
+    today = svc.today()
+    figures = {f.key: f.value for f in collect_figures(today.replace(month=1, day=1), today)}
+    assert figures["suggestions.raised"] == 2 and figures["suggestions.closed"] == 1
+    assert figures["suggestions.satisfaction"] == 100
