@@ -77,7 +77,8 @@ class OpinionForm(forms.Form):
         error_messages={"required": _("请勾选同意后再提交。")},
     )
     # The honeypot: hidden from people by CSS, filled in by bots that fill every field.
-    website = forms.CharField(label=_("网址（请勿填写）"), required=False)
+    website = forms.CharField(label=_("网址（请勿填写）"), required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     def __init__(self, *args: Any, region: Region | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -40,3 +40,33 @@ def other_township_user(other_township):
 def _plain_http(settings) -> None:
     # Production settings redirect to HTTPS; the test client speaks plain HTTP.
     settings.SECURE_SSL_REDIRECT = False
+
+
+REFERENCE_DATA = [
+    "deputywork.migrations.0002_seed_calendar",
+    "liaison.migrations.0002_seed_activity_kinds",
+    "suggestions.migrations.0002_default_categories",
+    "suggestions.migrations.0005_suggestions_default_reply_classes",
+]
+
+
+@pytest.fixture(autouse=True)
+def _restore_reference_data(request):
+    """A transactional test ends by emptying every table, including the rows the data
+    migrations loaded (calendar, categories, reply classes, activity kinds); put them back
+    so that the tests after it see the database a real installation has."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    transactional = transactional or {"transactional_db", "live_server"} & set(request.fixturenames)
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        for name in REFERENCE_DATA:
+            import_module(name).seed(apps, None)
+    yield
+    if transactional:
+        for name in REFERENCE_DATA:
+            import_module(name).seed(apps, None)

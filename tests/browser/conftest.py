@@ -134,9 +134,10 @@ def assert_fits_phone(page) -> None:
     assert width <= page.viewport_size["width"], f"page is {width}px wide on a {page.viewport_size['width']}px phone"
     small = page.evaluate(
         """() => [...document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea, label')]
-            .filter(e => e.offsetParent !== null && e.closest('label, .skip') !== e.parentElement)
+            .filter(e => e.offsetParent !== null && !e.closest('[aria-hidden=true], .skip') && e.tabIndex >= 0)
             .filter(e => ['A','BUTTON','INPUT','SELECT','TEXTAREA'].includes(e.tagName))
             .map(e => [e.tagName, e.name || e.textContent.trim().slice(0, 20), e.getBoundingClientRect()])
+            .filter(([t, n, r]) => r.right > 0)  /* a honeypot parked off-screen is meant to be missed */
             .filter(([t, n, r]) => r.right > window.innerWidth + 1 || r.width < 24 || r.height < 24)
             .map(([t, n, r]) => `${t} ${n} ${Math.round(r.width)}x${Math.round(r.height)} at ${Math.round(r.left)}`)"""
     )
@@ -148,7 +149,7 @@ class Weight:
 
     def __init__(self, page) -> None:
         self.requests = []
-        page.on("requestfinished", self.requests.append)
+        page.on("requestfinished", lambda request: self.requests.append(request))
 
     def total(self) -> int:
         size = 0

@@ -6,6 +6,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from deputywork.demo import DEMO_PASSWORD
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         logins: list[tuple[str, str]] = []
         # Each of our apps may have a `demo` module with `seed(stdout=…)`; INSTALLED_APPS
         # order is dependency order, so earlier apps' data exists when later ones seed.
-        with transaction.atomic():
+        # The demo's workflow moves send notifications; nobody should receive them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo"
                 if not config.name.startswith("django") and find_spec(config.name) and find_spec(module_name):
