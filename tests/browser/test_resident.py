@@ -1,6 +1,7 @@
 """The resident's path on a phone: poster QR → deputy page → opinion → tracking → rating."""
 
 import io
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -16,7 +17,10 @@ from suggestions.workflow import opinion_transition
 from tests.browser.conftest import Weight, assert_fits_phone, axe_violations, record_weight
 from tests.factories import DeputyFactory, MandateFactory, UserFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm not found: apt-get install poppler-utils"),
+]
 
 
 def url_from_poster(deputy) -> str:
