@@ -79,21 +79,36 @@ def add_working_days(day: dt.date, n: int) -> WorkingDay:
     return WorkingDay(current, cal.estimated)
 
 
-def working_days_between(start: dt.date, end: dt.date) -> WorkingDayCount:
-    """Working days after `start` up to and including `end`; negative when `end` is earlier.
-
-    This is the "days left" of a deadline: from today to a deadline tomorrow is 1.
-    """
+def _count(cal: _Calendar, start: dt.date, end: dt.date) -> int:
     sign = 1
     if end < start:
         start, end, sign = end, start, -1
-    cal = _Calendar(start, end)
     count = 0
     current = start
     while current < end:
         current += dt.timedelta(days=1)
         count += cal.is_working(current)
-    return WorkingDayCount(days=sign * count, estimated=cal.estimated)
+    return sign * count
+
+
+def working_days_between(start: dt.date, end: dt.date) -> WorkingDayCount:
+    """Working days after `start` up to and including `end`; negative when `end` is earlier.
+
+    This is the "days left" of a deadline: from today to a deadline tomorrow is 1.
+    """
+    cal = _Calendar(min(start, end), max(start, end))
+    days = _count(cal, start, end)
+    return WorkingDayCount(days=days, estimated=cal.estimated)
+
+
+def working_days_from(start: dt.date, ends: list[dt.date]) -> tuple[dict[dt.date, int], bool]:
+    """`working_days_between(start, end)` for every end, with one calendar fetch for a whole list
+    page; returns the counts by end date and whether any of them was estimated."""
+    if not ends:
+        return {}, False
+    cal = _Calendar(min(start, *ends), max(start, *ends))
+    counts = {end: _count(cal, start, end) for end in set(ends)}
+    return counts, cal.estimated
 
 
 def seed_from_chinesecalendar(years: list[int] | None = None) -> int:

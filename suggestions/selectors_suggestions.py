@@ -100,18 +100,10 @@ def days_left(today: dt.date, rows: list) -> bool:
     `deadline`, with one calendar fetch for all; return whether any count was estimated."""
     if not rows:
         return False
-    lo = min([today, *(r.deadline for r in rows)])
-    hi = max([today, *(r.deadline for r in rows)])
-    # One fetch of the calendar for the whole list instead of two queries a row.
-    cal = workdays._Calendar(lo, hi)  # noqa: SLF001 - same rules as working_days_between
+    counts, estimated = workdays.working_days_from(today, [r.deadline for r in rows])
     for r in rows:
-        a, b, sign = (today, r.deadline, 1) if r.deadline >= today else (r.deadline, today, -1)
-        count, current = 0, a
-        while current < b:
-            current += dt.timedelta(days=1)
-            count += cal.is_working(current)
-        r.days_left = sign * count
-    return cal.estimated
+        r.days_left = counts[r.deadline]
+    return estimated
 
 
 def timeline(suggestion: Suggestion) -> QuerySet:

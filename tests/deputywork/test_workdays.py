@@ -70,3 +70,14 @@ def test_calendar_lookup_is_two_queries(calendar, django_assert_num_queries):
     # One for the overrides in range, one for the known years.
     with django_assert_num_queries(2):
         add_working_days(D(2024, 1, 1), 120)
+
+
+def test_days_left_for_a_list_counts_like_one_by_one(calendar, django_assert_num_queries):
+    from deputywork.workdays import working_days_from
+
+    ends = [D(2024, 10, 8), D(2024, 9, 30), D(2024, 9, 27), D(2024, 10, 12)]
+    with django_assert_num_queries(2):
+        counts, estimated = working_days_from(D(2024, 9, 28), ends)
+    assert counts == {end: working_days_between(D(2024, 9, 28), end).days for end in ends}
+    assert counts[D(2024, 10, 8)] == 3  # 29 and 30 September, 8 October
+    assert not estimated
