@@ -36,12 +36,14 @@ node_modules/axe-core/axe.min.js: package.json
 # SQLite unless DATABASE_URL names another database (PostgreSQL in CI).
 # Browser tests run when Debian's chromium is installed, and are skipped otherwise.
 test: venv node_modules/axe-core/axe.min.js
+	@sh bin/system-packages --browser
 	SECRET_KEY=test-only-secret STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
 check: venv
+	@mkdir -p var
 	SECRET_KEY=check-only DEBUG=0 $(PY) manage.py makemigrations --check --dry-run
 
 bench: venv
