@@ -8,17 +8,16 @@ way and call `render_posters`.
 from __future__ import annotations
 
 import base64
-import functools
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import segno
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from deputywork.fonts import require_cjk_fonts
 
 # 9 cm on paper: a phone reads it from well beyond a metre (a rule of thumb is distance / 10).
 POSTER_QR_MM = 90
@@ -59,21 +58,6 @@ class Poster:
     footer: str = ""
 
 
-@functools.cache
-def _cjk_font_installed() -> bool:
-    try:
-        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return bool(out.strip())
-
-
-def ensure_cjk_font() -> None:
-    """Fail loudly instead of printing empty boxes (DESIGN.md: PDFs need fonts-noto-cjk)."""
-    if not _cjk_font_installed():
-        raise ImproperlyConfigured("没有安装中文字体，无法生成PDF：请安装 fonts-noto-cjk（make system-packages）。")
-
-
 def _photo_uri(path: str | None) -> str:
     if not path or not Path(path).is_file():
         return ""
@@ -90,7 +74,7 @@ def posters_html(posters: Iterable[Poster]) -> str:
 
 def render_posters(posters: Iterable[Poster]) -> bytes:
     """One A4 page per poster, all in one PDF."""
-    ensure_cjk_font()
+    require_cjk_fonts("海报PDF")
     from weasyprint import HTML
 
     html = posters_html(posters)

@@ -28,7 +28,7 @@ from deputies.models import (
 )
 
 # What a phone camera or a scanner produces; anything else (PDF, SVG, HEIC …) is refused.
-ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP"}
+ALLOWED_IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP"}  # MPO: JPEG from some phones
 PHOTO_MAX_SIDE = 1200
 MAX_PIXELS = 40_000_000
 
@@ -44,20 +44,21 @@ def image_reencode(*, upload: UploadedFile | Any, max_side: int = PHOTO_MAX_SIDE
     (JPEG, or PNG for a QR image that must stay sharp), turned upright, at most `max_side`
     pixels on its longer side. Raises ValidationError with a Chinese message.
     """
+    name = getattr(upload, "name", "") or "照片"
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, io.SEEK_END)
         size = upload.tell()
     if size > settings.MAX_UPLOAD_IMAGE_BYTES:
-        raise ValidationError(f"图片不能超过{settings.MAX_UPLOAD_IMAGE_BYTES // (1024 * 1024)} MB。")
+        raise ValidationError(f"图片“{name}”太大，不能超过{settings.MAX_UPLOAD_IMAGE_BYTES // (1024 * 1024)}MB。")
     upload.seek(0)
     try:
         with Image.open(upload) as probe:
             fmt = probe.format
             if fmt not in ALLOWED_IMAGE_FORMATS:
-                raise ValidationError("只能上传 JPG、PNG、WEBP、GIF 或 BMP 图片。")
+                raise ValidationError(f"图片“{name}”的格式不支持，只能上传 JPG、PNG、WEBP、GIF 或 BMP 图片。")
             if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError("图片像素过大。")
+                raise ValidationError(f"图片“{name}”像素过大。")
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
@@ -79,7 +80,7 @@ def image_reencode(*, upload: UploadedFile | Any, max_side: int = PHOTO_MAX_SIDE
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError("文件不是可识别的图片。") from exc
+        raise ValidationError(f"文件“{name}”不是图片，只能上传照片（JPG、PNG 等）。") from exc
     return ContentFile(out.getvalue(), name=f"image.{ext}")
 
 

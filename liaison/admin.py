@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from deputies.services import image_reencode
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
 from liaison import services
-from liaison.images import reencode_image
 from liaison.models import (
     Activity,
     ActivityDay,
@@ -141,7 +141,7 @@ class PhotoForm(forms.ModelForm):
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
         if image and hasattr(image, "content_type"):  # a new upload, not the stored file
-            return reencode_image(image)
+            return image_reencode(upload=image, max_side=services.PHOTO_MAX_SIDE)
         return image
 
 

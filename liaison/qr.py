@@ -1,25 +1,25 @@
-"""A station's QR code and printable poster (the lead may merge this with deputies/qr.py)."""
+"""A station's QR code and printable poster, with the deputies app's QR helpers."""
 
 from __future__ import annotations
 
 import io
 
 import segno
-from django.conf import settings
 from django.urls import reverse
 
+from deputies.qr import public_url
 from liaison.models import LiaisonStation
 from liaison.pdf import render_pdf
 
 
 def station_public_url(station: LiaisonStation) -> str:
-    return settings.SITE_BASE_URL + reverse("liaison:public_station", args=[station.public_token])
+    return public_url(reverse("liaison:public_station", args=[station.public_token]))
 
 
 def station_qr_svg(station: LiaisonStation, *, scale: int = 8) -> bytes:
+    """A standalone SVG file (with its namespace: it is also served as a download)."""
     out = io.BytesIO()
-    segno.make(station_public_url(station), error="m").save(out, kind="svg", scale=scale, border=2,
-                                                            xmldecl=False)
+    segno.make(station_public_url(station), error="m").save(out, kind="svg", scale=scale, border=2, xmldecl=False)
     return out.getvalue()
 
 

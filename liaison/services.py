@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from deputies.models import ActivityGroup, Deputy, new_public_token
+from deputies.services import image_reencode
 from deputywork.models import Region, RegionLevel
-from liaison.images import reencode_image
 from liaison.models import (
     PUBLISH_DAYS_AHEAD,
     Activity,
@@ -38,6 +38,9 @@ from liaison.models import (
     ReceptionEntry,
     activity_date_problem,
 )
+
+# Activity photos keep enough detail for a bulletin page.
+PHOTO_MAX_SIDE = 2000
 
 # --- stations --------------------------------------------------------------------------------
 
@@ -173,7 +176,7 @@ def activity_create(*, kind: ActivityKind, title: str, date: dt.date, region: Re
     encoded = []
     for upload in photos:
         try:
-            encoded.append(reencode_image(upload))
+            encoded.append(image_reencode(upload=upload, max_side=PHOTO_MAX_SIDE))
         except ValidationError as exc:
             problems.extend(exc.messages)
     if problems:
@@ -229,7 +232,8 @@ def activity_sign_in(*, activity: Activity, deputy: Deputy, today: dt.date | Non
 
 @transaction.atomic
 def activity_photo_add(*, activity: Activity, upload: Any, caption: str = "") -> ActivityPhoto:
-    return ActivityPhoto.objects.create(activity=activity, image=reencode_image(upload), caption=caption)
+    image = image_reencode(upload=upload, max_side=PHOTO_MAX_SIDE)
+    return ActivityPhoto.objects.create(activity=activity, image=image, caption=caption)
 
 
 def deputy_home_region(deputy: Deputy) -> Region | None:

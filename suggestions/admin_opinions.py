@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
+from liaison.privacy import mask_phone
 from suggestions.models import Category, HandlingUnit, Opinion, OpinionEvent, OpinionPhoto
-from suggestions.services_opinions import mask_phone
 
 
 class OpinionEventInline(ReadOnlyInline):

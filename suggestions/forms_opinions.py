@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import ActivityGroup, Deputy, mobile_validator
+from deputies.services import image_reencode
 from deputywork.models import Region, RegionLevel
 from suggestions.models import Category, Channel, HandlingUnit, OpinionStatus, Rating
-from suggestions.services_opinions import MAX_PHOTOS, photo_reencode
+from suggestions.services_opinions import MAX_PHOTOS, PHOTO_MAX_SIDE
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -32,7 +33,7 @@ class MultiplePhotoField(forms.FileField):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > MAX_PHOTOS:
             raise ValidationError(f"最多上传{MAX_PHOTOS}张照片。")
-        return [photo_reencode(f) for f in files]
+        return [image_reencode(upload=f, max_side=PHOTO_MAX_SIDE).read() for f in files]
 
 
 def village_choices(region: Region | None) -> Any:

@@ -32,7 +32,7 @@ def test_photo_is_reencoded_upright_small_and_without_exif(db, settings, tmp_pat
 
 
 def test_non_images_and_big_files_are_refused(db, settings):
-    with pytest.raises(ValidationError, match="不是可识别的图片"):
+    with pytest.raises(ValidationError, match="不是图片"):
         services.image_reencode(upload=SimpleUploadedFile("x.jpg", b"%PDF-1.4 not an image"))
     settings.MAX_UPLOAD_IMAGE_BYTES = 1000
     with pytest.raises(ValidationError, match="不能超过"):
