@@ -189,7 +189,11 @@ def staff_receptions(request: HttpRequest) -> HttpResponse:
         visible = may_see_visitor(request.user, e)
         e.shown_name = e.visitor_name if visible else mask_name(e.visitor_name)
         e.shown_phone = e.visitor_phone if visible else mask_phone(e.visitor_phone)
-    return render(request, "liaison/staff_receptions.html", {"entries": entries})
+    try:  # the suggestions app turns entries into opinions
+        to_opinions = reverse("suggestions:staff_from_receptions")
+    except NoReverseMatch:
+        to_opinions = None
+    return render(request, "liaison/staff_receptions.html", {"entries": entries, "to_opinions": to_opinions})
 
 
 @staff_required

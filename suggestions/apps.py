@@ -28,3 +28,8 @@ class SuggestionsConfig(AppConfig):
         register_menu(_("超期未办"), "suggestions:overdue", "office", "township", order=31)
         register_menu(_("办理统计"), "suggestions:rates", "office", "township", order=32)
         register_figures("suggestions", figures)
+
+        from liaison.record import register_record_section
+        from suggestions.record import suggestions_section
+
+        register_record_section("suggestions", suggestions_section, order=50)

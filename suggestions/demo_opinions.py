@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from deputies.models import ActivityGroup, Deputy
 from deputywork.models import Region, User
+from liaison.models import LiaisonStation, ReceptionEntry
 from suggestions.models import Category, HandlingUnit, Opinion, OpinionStatus
-from suggestions.services_opinions import forward_due_date, opinion_rate, opinion_submit
-from suggestions.workflow import opinion_transition
+from suggestions.services_opinions import forward_due_date, opinion_from_reception, opinion_rate, opinion_submit
+from suggestions.workflow import TransitionRefused, opinion_transition
 
 S = OpinionStatus
 
@@ -76,6 +77,7 @@ def seed(*, stdout) -> list[tuple[str, str]]:
         ).opinion
         _move_to(opinion, final, text, rating, office)
         created += 1
+    created += _station_opinions(office)
     stdout.write(f"  opinions: {created} new, {Opinion.objects.count()} in all")
     return []
 
@@ -100,3 +102,28 @@ def _move_to(opinion: Opinion, final: str, text: str, rating: str, actor: User |
             opinion_rate(opinion=opinion, rating=rating)
         if final == S.CLOSED:
             opinion_transition(opinion=opinion, to=S.CLOSED, actor=actor)
+
+
+STATION_MATTER = ("联络站门前的十字路口没有红绿灯，上下学高峰车多人多，希望设置信号灯或安排交通协管。", "交通")
+
+
+def _station_opinions(office: User | None) -> int:
+    """One opinion a resident sent by scanning a station's code, and the reception register
+    entries made into opinions (all but the latest reception day's, left for the office)."""
+    created = 0
+    station = LiaisonStation.objects.filter(active=True, deputies__isnull=False).order_by("pk").first()
+    content, category = STATION_MATTER
+    if station is not None and not Opinion.objects.filter(content=content).exists():
+        opinion_submit(content=content, station=station, category=Category.objects.filter(name=category).first(),
+                       consent=True, sender="demo")
+        created += 1
+    latest = ReceptionEntry.objects.order_by("-date").values_list("date", flat=True).first()
+    if office is None or latest is None:
+        return created
+    for entry in ReceptionEntry.objects.filter(opinion__isnull=True, date__lt=latest).order_by("date", "pk"):
+        try:
+            opinion_from_reception(entry=entry, actor=office)
+            created += 1
+        except TransitionRefused:
+            continue  # a matter too short to stand as an opinion stays in the register only
+    return created

@@ -13,13 +13,14 @@ from deputies.models import Deputy, Membership
 from deputywork.figures import Figure
 from deputywork.models import Region, User
 from deputywork.roles import is_staff_member, scope_to_region
+from liaison.models import LiaisonStation
 from suggestions.models import Opinion, OpinionEvent, OpinionNotice, OpinionStatus
 
 S = OpinionStatus
 IN_PROGRESS = (S.ACCEPTED, S.FORWARDED)
 DONE = (S.ANSWERED, S.ADOPTED, S.DECLINED, S.CLOSED)
 
-_LIST_RELATED = ("category", "place", "region", "deputy", "group", "forwarded_to")
+_LIST_RELATED = ("category", "place", "region", "deputy", "group", "station", "forwarded_to")
 
 
 def _with_overdue(qs: QuerySet) -> QuerySet:
@@ -35,13 +36,16 @@ def deputy_of(user: User) -> Deputy | None:
 
 
 def opinions_for_deputy(*, user: User) -> QuerySet[Opinion]:
-    """Opinions sent to this user's deputy, or to a group they currently belong to."""
+    """Opinions sent to this user's deputy, to a group they currently belong to, or to a station
+    they are stationed at (when the resident did not name one deputy there)."""
     deputy = deputy_of(user)
     if deputy is None:
         return Opinion.objects.none()
     groups = Membership.objects.filter(deputy=deputy, ended_on__isnull=True).values("group_id")
+    stations = LiaisonStation.deputies.through.objects.filter(deputy=deputy).values("liaisonstation_id")
     unread = OpinionNotice.objects.filter(user=user, opinion=OuterRef("pk"), read_at__isnull=True)
-    qs = Opinion.objects.filter(Q(deputy=deputy) | Q(group__in=groups)).select_related(*_LIST_RELATED)
+    mine = Q(deputy=deputy) | Q(group__in=groups) | Q(deputy__isnull=True, station__in=stations)
+    qs = Opinion.objects.filter(mine).select_related(*_LIST_RELATED)
     return _with_overdue(qs.annotate(unread=Exists(unread)))
 
 
@@ -72,7 +76,7 @@ def opinion_by_code(code: str) -> Opinion:
     """The opinion a tracking code names (case and spaces forgiven), or 404."""
     code = "".join(code.split()).upper()
     try:
-        return Opinion.objects.select_related("deputy", "group").get(tracking_code=code)
+        return Opinion.objects.select_related("deputy", "group", "station").get(tracking_code=code)
     except Opinion.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-from deputies.models import ActivityGroup, Deputy
+from deputies.models import MOBILE_REGEX, ActivityGroup, Deputy
 from deputywork.models import Region, RegionLevel, User
 from deputywork.roles import is_staff_member
 from deputywork.workdays import WorkingDay, add_working_days
+from liaison.models import DeclineReason, Handling, LiaisonStation, ReceptionCategory, ReceptionEntry
 from suggestions.models import (
     Category,
     Channel,
@@ -37,7 +36,7 @@ from suggestions.models import (
     OpinionStatus,
     Rating,
 )
-from suggestions.workflow import TransitionRefused
+from suggestions.workflow import TransitionRefused, opinion_transition
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,6 @@ MAX_PHOTOS = 3
 DUPLICATE_WINDOW = 60
 # Photos are scaled down to this many pixels on the long side: enough to see a pothole.
 PHOTO_MAX_SIDE = 2048
-ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
 
 
 # --- rate limits ---------------------------------------------------------------------------------
@@ -92,40 +90,6 @@ def opinion_rate_check(*, ip: str, phone: str = "") -> None:
             raise RateLimited
 
 
-# --- photos --------------------------------------------------------------------------------------
-
-
-def photo_reencode(upload) -> bytes:  # noqa: ANN001 - an UploadedFile
-    """The photo as a fresh JPEG without EXIF (no GPS, no camera data), or ValidationError.
-
-    A file that Pillow cannot read as an image (a renamed document, a truncated file) is
-    refused; so is anything above MAX_UPLOAD_IMAGE_BYTES, before it is decoded.
-    """
-    limit = settings.MAX_UPLOAD_IMAGE_BYTES
-    if upload.size > limit:
-        raise ValidationError(f"照片“{upload.name}”太大：每张不能超过{limit // (1024 * 1024)}MB。")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as img:
-            if img.format not in ACCEPTED_IMAGE_FORMATS:
-                raise ValidationError(f"照片“{upload.name}”格式不支持，请上传 JPG 或 PNG 图片。")
-            img.seek(0)
-            img = ImageOps.exif_transpose(img)
-            img = img.convert("RGB")
-            img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            # A fresh image carries no info dict: no EXIF, GPS, comments or ICC from the source.
-            img.save(out, format="JPEG", quality=85, optimize=True)
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(f"文件“{upload.name}”不是有效的图片。") from exc
-    return out.getvalue()
-
-
 # --- submitting ----------------------------------------------------------------------------------
 
 
@@ -140,20 +104,25 @@ def township_of(region: Region | None) -> Region | None:
     return None
 
 
-def opinion_target_region(*, deputy: Deputy | None, group: ActivityGroup | None) -> Region | None:
-    """Where the villages of the form come from: the deputy's township, or the group's region."""
+def opinion_target_region(*, deputy: Deputy | None, group: ActivityGroup | None,
+                          station: LiaisonStation | None = None) -> Region | None:
+    """Where the villages of the form come from: the deputy's township, the group's or the station's region."""
     if deputy is not None and deputy.residence_id:
         return township_of(deputy.residence) or deputy.residence
     if group is not None:
         return group.region
+    if station is not None:
+        return township_of(station.region) or station.region
     return None
 
 
 def opinion_fingerprint(*, content: str, deputy_id: int | None, group_id: int | None, phone: str,
-                        sender: str) -> str:
+                        sender: str, station_id: int | None = None) -> str:
     """Same text, same recipient, same sender: the same fingerprint."""
     text = " ".join(content.split())
     raw = f"{text}|{deputy_id or ''}|{group_id or ''}|{phone}|{sender}"
+    if station_id:
+        raw += f"|s{station_id}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -164,6 +133,7 @@ class Submitted:
 
 
 def opinion_submit(*, content: str, deputy: Deputy | None = None, group: ActivityGroup | None = None,
+                   station: LiaisonStation | None = None, reception: ReceptionEntry | None = None,
                    category: Category | None = None, place: Region | None = None, place_detail: str = "",
                    resident_name: str = "", resident_phone: str = "", callback_ok: bool = False,
                    consent: bool = False, channel: str = Channel.QR, entered_by: User | None = None,
@@ -172,15 +142,16 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
 
     `sender` identifies who pressed the button (the client address, or the entering user)
     for the duplicate check; it is hashed into the fingerprint and not stored. Photos are
-    JPEG bytes from `photo_reencode`. Notifies the deputy (or the group's members) in the
+    JPEG bytes from `deputies.services.image_reencode`. Notifies the deputy (or the group's members) in the
     portal, and by email after commit where they have an address.
     """
-    if deputy is None and group is None:
-        raise ValueError("an opinion is sent to a deputy or a group")
+    if deputy is None and group is None and station is None:
+        raise ValueError("an opinion is sent to a deputy, a group or a station")
     content = content.strip()
     fingerprint = opinion_fingerprint(content=content, deputy_id=deputy.pk if deputy else None,
-                                      group_id=group.pk if group else None, phone=resident_phone, sender=sender)
-    region = township_of(place) or opinion_target_region(deputy=deputy, group=group)
+                                      group_id=group.pk if group else None, phone=resident_phone, sender=sender,
+                                      station_id=station.pk if station else None)
+    region = township_of(place) or opinion_target_region(deputy=deputy, group=group, station=station)
     region = township_of(region)
     with transaction.atomic():
         _lock_fingerprint(fingerprint)
@@ -189,14 +160,15 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
         if existing is not None:
             return Submitted(existing, created=False)
         opinion = Opinion(
-            channel=channel, deputy=deputy, group=group, region=region, place=place, place_detail=place_detail,
-            category=category, content=content, resident_name=resident_name.strip(),
-            resident_phone=resident_phone, callback_ok=callback_ok and bool(resident_phone), consent=consent,
-            entered_by=entered_by, fingerprint=fingerprint,
+            channel=channel, deputy=deputy, group=group, station=station, reception=reception, region=region,
+            place=place, place_detail=place_detail, category=category, content=content,
+            resident_name=resident_name.strip(), resident_phone=resident_phone,
+            callback_ok=callback_ok and bool(resident_phone), consent=consent, entered_by=entered_by,
+            fingerprint=fingerprint,
         )
         # Field rules only: the form checked the choices, the database checks keys and uniqueness.
-        opinion.full_clean(exclude=["tracking_code", "deputy", "group", "region", "place", "category",
-                                    "entered_by", "forwarded_to"], validate_unique=False,
+        opinion.full_clean(exclude=["tracking_code", "deputy", "group", "station", "reception", "region", "place",
+                                    "category", "entered_by", "forwarded_to"], validate_unique=False,
                            validate_constraints=False)
         opinion.save()
         for data in (photos or [])[:MAX_PHOTOS]:
@@ -231,6 +203,9 @@ def _recipients(opinion: Opinion) -> list[User]:
         for membership in opinion.group.memberships.filter(ended_on__isnull=True, deputy__user__isnull=False) \
                 .select_related("deputy__user"):
             users[membership.deputy.user_id] = membership.deputy.user
+    if opinion.station_id and not opinion.deputy_id:
+        for deputy in opinion.station.deputies.filter(user__isnull=False).select_related("user"):
+            users[deputy.user_id] = deputy.user
     return [u for u in users.values() if u.is_active]
 
 
@@ -332,6 +307,54 @@ def notices_mark_read(*, user: User, opinion: Opinion) -> None:
     OpinionNotice.objects.filter(user=user, opinion=opinion, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise, not enough to call."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("****" if phone else "")
+# --- the reception register (接待登记) → opinions ---------------------------------------------------
+
+# Register categories whose label differs from the editable opinion categories of the defaults.
+RECEPTION_CATEGORY_NAMES = {"交通出行": "交通", "矛盾纠纷": "政法"}
+
+
+def _category_for_reception(label: str) -> Category | None:
+    name = RECEPTION_CATEGORY_NAMES.get(label, label)
+    return Category.objects.filter(name=name, active=True).first()
+
+
+def opinion_from_reception(*, entry: ReceptionEntry, actor: User) -> Opinion:
+    """Turn one reception register entry into an opinion (channel 联络站接待), once.
+
+    The opinion goes to the first deputy on duty and to the station, carries the visitor's
+    name and (mobile) phone, and then follows what was done on the spot, through the
+    workflow: answered on the spot → accepted and answered with the entry's reply; declined →
+    declined with the reason and where the visitor was sent; forwarded or to become a
+    suggestion → accepted, for the deputy to forward to a unit or start the suggestion.
+    """
+    if not is_staff_member(actor):
+        raise TransitionRefused("只有工作人员可以把接待登记转为群众意见。")
+    with transaction.atomic():
+        locked = (ReceptionEntry.objects.select_for_update(of=("self",)).select_related("station__region")
+                  .get(pk=entry.pk))
+        if Opinion.objects.filter(reception=locked).exists():
+            raise TransitionRefused("这条接待登记已经转为群众意见。")
+        content = locked.matter.strip()
+        if len(content) < 10:
+            raise TransitionRefused("反映事项不足10个字，请先在接待登记中补充完整再转为意见。")
+        deputies = list(locked.deputies.order_by("name", "pk"))
+        phone = "".join(locked.visitor_phone.split())
+        submitted = opinion_submit(
+            content=content[:2000], deputy=deputies[0] if deputies else None, station=locked.station,
+            reception=locked, category=_category_for_reception(ReceptionCategory(locked.category).label),
+            resident_name=locked.visitor_name, resident_phone=phone if re.fullmatch(MOBILE_REGEX, phone) else "",
+            consent=True, channel=Channel.RECEPTION, entered_by=actor, sender=f"reception:{locked.uid}",
+        )
+        opinion = submitted.opinion
+        note = f"{locked.date:%Y-%m-%d} {locked.station.name}接待登记"
+        if locked.handling == Handling.DECLINED:
+            reason = DeclineReason(locked.decline_reason).label if locked.decline_reason else "不属于受理范围"
+            opinion_transition(opinion=opinion, to=OpinionStatus.DECLINED, actor=actor, note=note,
+                               decline_reason=f"{reason}，请到{locked.redirected_to}反映。")
+        else:
+            opinion_transition(opinion=opinion, to=OpinionStatus.ACCEPTED, actor=actor, note=note)
+            if locked.handling == Handling.ANSWERED and locked.reply.strip():
+                opinion_transition(opinion=opinion, to=OpinionStatus.ANSWERED, actor=actor, note="当场答复",
+                                   public_reply=locked.reply.strip())
+    log.info("reception entry %s became opinion %s", locked.pk, opinion.pk)
+    return opinion

@@ -10,6 +10,7 @@ urlpatterns = [
     # Public (residents, no login): reached from QR pages.
     path("p/d/<str:token>/opinion/", views_public.opinion_new_for_deputy, name="opinion_new_for_deputy"),
     path("p/g/<str:token>/opinion/", views_public.opinion_new_for_group, name="opinion_new_for_group"),
+    path("p/s/<str:token>/opinion/", views_public.opinion_new_for_station, name="opinion_new_for_station"),
     path("p/o/", views_public.opinion_lookup, name="opinion_lookup"),
     path("p/o/<str:code>/", views_public.opinion_track, name="opinion_track"),
     # Deputy portal.
@@ -20,6 +21,7 @@ urlpatterns = [
     # Staff.
     path("staff/opinions/", views_opinions.staff_list, name="staff_opinions"),
     path("staff/opinions/new/", views_opinions.staff_new, name="staff_opinion_new"),
+    path("staff/opinions/from-receptions/", views_opinions.staff_from_receptions, name="staff_from_receptions"),
     path("staff/opinions/export.xlsx", views_opinions.staff_export, name="staff_opinions_export"),
     path("staff/opinions/figures/", views_opinions.staff_figures, name="staff_opinion_figures"),
     path("staff/opinions/<int:pk>/", views_opinions.staff_detail, name="staff_opinion_detail"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_http_methods
 from deputywork.figures import figures_sentence
 from deputywork.models import Region, RegionLevel, Role
 from deputywork.roles import is_office, role_required, staff_required
+from liaison.privacy import mask_name, mask_phone, may_see_visitor
+from liaison.selectors import receptions_visible_to
 from suggestions.forms_opinions import (
     AnswerForm,
     DeclineForm,
@@ -40,8 +43,8 @@ from suggestions.selectors_opinions import (
 )
 from suggestions.services_opinions import (
     forward_due_date,
-    mask_phone,
     notices_mark_read,
+    opinion_from_reception,
     opinion_reassign,
     opinion_submit,
     opinion_target_region,
@@ -258,7 +261,43 @@ def staff_new(request: HttpRequest) -> HttpResponse:
     return render(request, "suggestions/opinions/staff/new.html", {"form": form})
 
 
-EXPORT_HEADERS = ["查询码", "提交时间", "来源渠道", "反映给代表", "反映给活动小组", "所属乡镇", "村（社区）",
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_from_receptions(request: HttpRequest) -> HttpResponse:
+    """Reception register entries (接待登记) in scope not yet made into opinions; convert the ticked ones."""
+    pending = receptions_visible_to(user=request.user).filter(opinion__isnull=True)
+    if request.method == "POST":
+        chosen = list(pending.filter(uid__in=_uuids(request.POST.getlist("entry"))))
+        if not chosen:
+            messages.error(request, "请至少勾选一条接待登记。")
+        done = 0
+        for entry in chosen:
+            try:
+                opinion_from_reception(entry=entry, actor=request.user)
+                done += 1
+            except TransitionRefused as exc:
+                messages.error(request, f"{entry.date:%Y-%m-%d} {entry.station.name}：{exc}")
+        if done:
+            messages.success(request, f"已将{done}条接待登记转为群众意见。")
+        return redirect("suggestions:staff_from_receptions")
+    entries = list(pending[:200])
+    for e in entries:
+        e.shown_name = e.visitor_name if may_see_visitor(request.user, e) else mask_name(e.visitor_name)
+    return render(request, "suggestions/opinions/staff/from_receptions.html", {"entries": entries})
+
+
+def _uuids(values: list[str]) -> list[uuid.UUID]:
+    out = []
+    for v in values:
+        try:
+            out.append(uuid.UUID(v))
+        except ValueError:
+            continue
+    return out
+
+
+EXPORT_HEADERS = ["查询码", "提交时间", "来源渠道", "反映给代表", "反映给活动小组", "反映给联络站", "所属乡镇",
+                  "村（社区）",
                   "具体位置", "类别", "反映内容", "群众姓名", "手机号码", "同意回访", "状态", "转交单位",
                   "办理期限", "是否逾期", "答复", "不予受理理由", "群众评价", "补充意见"]
 
@@ -276,7 +315,8 @@ def staff_export(request: HttpRequest) -> HttpResponse:
     for o in qs.iterator(chunk_size=500):
         ws.append([
             o.tracking_code, timezone.localtime(o.submitted_at).strftime("%Y-%m-%d %H:%M"), o.get_channel_display(),
-            o.deputy.name if o.deputy else "", o.group.name if o.group else "", o.region.name if o.region else "",
+            o.deputy.name if o.deputy else "", o.group.name if o.group else "", o.station.name if o.station else "",
+            o.region.name if o.region else "",
             o.place.name if o.place else "", o.place_detail, o.category.name if o.category else "",
             _cell(o.content), _cell(o.resident_name),
             o.resident_phone if full_phone else mask_phone(o.resident_phone), "是" if o.callback_ok else "否",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from deputies.models import MOBILE_REGEX as _MOBILE
 from deputies.models import ActivityGroup, Deputy
+from liaison.models import LiaisonStation
 from suggestions.forms_opinions import OpinionForm, RatingForm, TrackLookupForm
 from suggestions.selectors_opinions import opinion_by_code
 from suggestions.services_opinions import (
@@ -59,9 +60,16 @@ def opinion_new_for_group(request: HttpRequest, token: str) -> HttpResponse:
     return _opinion_form(request, deputy=None, group=group, recipient=group.name)
 
 
+@require_http_methods(["GET", "POST"])
+def opinion_new_for_station(request: HttpRequest, token: str) -> HttpResponse:
+    station = get_object_or_404(LiaisonStation.objects.select_related("region__parent"), public_token=token,
+                                active=True)
+    return _opinion_form(request, deputy=None, group=None, station=station, recipient=station.name)
+
+
 def _opinion_form(request: HttpRequest, *, deputy: Deputy | None, group: ActivityGroup | None,
-                  recipient: str) -> HttpResponse:
-    region = opinion_target_region(deputy=deputy, group=group)
+                  recipient: str, station: LiaisonStation | None = None) -> HttpResponse:
+    region = opinion_target_region(deputy=deputy, group=group, station=station)
     if request.method == "POST":
         phone = "".join(request.POST.get("resident_phone", "").split())
         try:
@@ -75,8 +83,8 @@ def _opinion_form(request: HttpRequest, *, deputy: Deputy | None, group: Activit
         if form.is_valid():
             d = form.cleaned_data
             result = opinion_submit(
-                content=d["content"], deputy=deputy, group=group, category=d["category"], place=d["place"],
-                place_detail=d["place_detail"], resident_name=d["resident_name"],
+                content=d["content"], deputy=deputy, group=group, station=station, category=d["category"],
+                place=d["place"], place_detail=d["place_detail"], resident_name=d["resident_name"],
                 resident_phone=d["resident_phone"], callback_ok=d["callback_ok"], consent=d["consent"],
                 photos=d["photos"], sender=client_ip(request),
             )
@@ -85,7 +93,8 @@ def _opinion_form(request: HttpRequest, *, deputy: Deputy | None, group: Activit
         form = OpinionForm(region=region)
         # The empty form is the same for everyone who scans this QR code: render its fields
         # once per few minutes (the CSRF token stays outside the fragment).
-        key = f"opinion-form:{'d' if deputy else 'g'}:{(deputy or group).pk}:{region.pk if region else 0}"
+        target = deputy or group or station
+        key = f"opinion-form:{type(target).__name__}:{target.pk}:{region.pk if region else 0}"
         fields_html = cache.get(key)
         if fields_html is None:
             fields_html = render_to_string("suggestions/opinions/_form_body.html", {"form": form})

@@ -47,6 +47,8 @@ def may_handle(user: User, opinion: Opinion) -> bool:
         return False
     if opinion.deputy_id == deputy.pk:
         return True
+    if opinion.station_id and not opinion.deputy_id and opinion.station.deputies.filter(pk=deputy.pk).exists():
+        return True
     return bool(opinion.group_id and opinion.group.memberships.filter(deputy=deputy, ended_on__isnull=True).exists())
 
 
@@ -62,7 +64,8 @@ def opinion_transition(*, opinion: Opinion, to: str, actor: User | None, note: s
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     with transaction.atomic():
-        locked = Opinion.objects.select_for_update(of=("self",)).select_related("group", "region").get(pk=opinion.pk)
+        locked = (Opinion.objects.select_for_update(of=("self",)).select_related("group", "station", "region")
+                  .get(pk=opinion.pk))
         current = locked.status
         if to not in TRANSITIONS[current]:
             raise TransitionRefused(

@@ -53,11 +53,16 @@ class Opinion(models.Model):
     tracking_code = models.CharField(_("查询码"), max_length=TRACKING_LENGTH, unique=True, default=new_tracking_code,
                                      editable=False)
     channel = models.CharField(_("来源渠道"), max_length=12, choices=Channel.choices, default=Channel.QR)
-    # To whom it was sent: a deputy, an activity group, or (once liaison links are made) a station.
+    # To whom it was sent: a deputy, an activity group, or a liaison station (its stationed deputies).
     deputy = models.ForeignKey(Deputy, verbose_name=_("反映给代表"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="opinions")
     group = models.ForeignKey(ActivityGroup, verbose_name=_("反映给活动小组"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="opinions")
+    station = models.ForeignKey("liaison.LiaisonStation", verbose_name=_("反映给联络站"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="opinions")
+    # The reception register entry (接待登记) this opinion was made from, if any.
+    reception = models.OneToOneField("liaison.ReceptionEntry", verbose_name=_("接待登记"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="opinion")
     # The township it concerns: what township staff scoping goes by.
     region = models.ForeignKey(Region, verbose_name=_("所属乡镇"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="opinions")

@@ -139,11 +139,11 @@ def test_export_masks_phones_for_township_staff_not_office(client, township_user
     with django_assert_max_num_queries(5):  # session, user, region, the joined opinions
         response = client.get(reverse("suggestions:staff_opinions_export"))
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
-    assert rows[0][10:12] == ("群众姓名", "手机号码") and rows[1][10:12] == ("赵大娘", "139****5678")
+    assert rows[0][11:13] == ("群众姓名", "手机号码") and rows[1][11:13] == ("赵大娘", "139****5678")
     client.force_login(office_user)
     response = client.get(reverse("suggestions:staff_opinions_export"))
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
-    assert rows[1][11] == "13912345678"
+    assert rows[1][12] == "13912345678"
 
 
 def test_figures_written_like_a_bulletin(deputy_user, office_user, township, county):
