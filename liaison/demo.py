@@ -18,7 +18,6 @@ from liaison import services
 from liaison.models import (
     Activity,
     ActivityDay,
-    ActivityDayEvent,
     ActivityDayStatus,
     ActivityKind,
     Dispute,
@@ -95,15 +94,16 @@ def _activity_day(county: Region, date: dt.date, theme: str, today: dt.date) -> 
     else:
         status = ActivityDayStatus.DRAFT
     day, created = ActivityDay.objects.get_or_create(region=county, date=date, defaults={
-        "theme": theme, "description": f"全县各级代表以“{theme}”为主题进站履职。", "status": status,
-        "published_at": None if status == ActivityDayStatus.DRAFT else timezone.now()})
+        "theme": theme, "description": f"全县各级代表以“{theme}”为主题进站履职。"})
     if created and status != ActivityDayStatus.DRAFT:
-        # History of the demo year: written as events, as the service would have.
-        ActivityDayEvent.objects.create(activity_day=day, from_status="draft", to_status="published",
-                                        note="演示数据")
+        # The demo year's history through the workflow, as the office would have moved it then:
+        # published the required days ahead, marked held on the day.
+        services.activity_day_transition(activity_day=day, to=ActivityDayStatus.PUBLISHED, actor=None,
+                                         note="演示数据",
+                                         today=min(today, date - dt.timedelta(days=services.PUBLISH_DAYS_AHEAD)))
         if status == ActivityDayStatus.HELD:
-            ActivityDayEvent.objects.create(activity_day=day, from_status="published", to_status="held",
-                                            note="演示数据")
+            services.activity_day_transition(activity_day=day, to=ActivityDayStatus.HELD, actor=None,
+                                             note="演示数据", today=date)
     return day, created
 
 
