@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from bulletins import services
 from bulletins.models import Article, Bulletin, BulletinStatus
 from deputywork.models import Region, User
@@ -34,7 +36,7 @@ STATIONS = """\
 三、注重实效，让群众“有事好商量”。汾陈镇代表联络站组织代表开展“局长·代表面对面”活动，就农村饮水安全问题与县水利局负责同志座谈，推动汾陈村、吕庄村等6个村完成饮水管网改造，受益群众1.2万人。"""
 
 LIVELIHOOD = """\
-为推动2024年度县级民生实事项目落地见效，11月中旬，县人大常委会组织部分省、市、县人大代表，分三组对民生实事项目实施情况进行集中视察。
+为推动今年县级民生实事项目落地见效，11月中旬，县人大常委会组织部分省、市、县人大代表，分三组对民生实事项目实施情况进行集中视察。
 视察组先后深入山头店镇、茨沟乡、湛北乡等地，实地查看了农村公路提质改造、城乡供水一体化、乡镇卫生院能力提升等项目建设现场，听取了县政府有关部门的情况汇报。
 代表们认为，今年县人大票决产生的10件民生实事项目推进有力，已完成投资4.6亿元，其中8件已基本完工。同时，代表们也指出，部分项目存在进度不均衡、后期管护机制不健全等问题，建议一是加强统筹调度，确保年底前全面完成；二是建立长效管护机制，防止“重建轻管”；三是及时向代表和群众公开项目进展，主动接受监督。
 县政府有关负责同志表示，将认真梳理代表提出的意见建议，逐项研究落实，确保民生实事真正办到群众心坎上。"""
@@ -45,55 +47,62 @@ XUCHANG = """\
 襄城县人大常委会迅速行动，结合本县实际制定实施方案，组织各代表小组开展“代表在行动”专题活动，王洛镇、姜庄乡、双庙乡等地代表积极参与秋粮收购、防汛救灾和矛盾纠纷化解，展现了新时代人大代表的担当作为。"""
 
 DRAFT_BODY = """\
-12月4日是第十一个国家宪法日，襄城县人大常委会组织县、乡两级人大代表深入丁营乡、范湖乡、颍阳镇等地开展宪法宣传活动。
+12月4日是国家宪法日，襄城县人大常委会组织县、乡两级人大代表深入丁营乡、范湖乡、颍阳镇等地开展宪法宣传活动。
 代表们通过设立咨询台、发放宣传资料、以案说法等方式，向群众宣讲宪法知识和与群众生产生活密切相关的法律法规，引导群众尊法学法守法用法。
 活动共发放宣传资料3000余份，解答法律咨询120余人次。"""
 
-ISSUES = [
-    {
-        "number": 37, "running_number": 137, "issue_date": dt.date(2024, 10, 18), "status": "published",
-        "special_column": "",
-        "articles": [
-            ("我县代表联络站建设提质增效", STATIONS, "襄城县人大常委会代表工委供稿", None),
-            ("许昌市开展“人大代表在行动”系列活动", XUCHANG, "许昌市人大常委会代表工委供稿", None),
-        ],
-    },
-    {
-        "number": 38, "running_number": 138, "issue_date": dt.date(2024, 11, 20), "status": "published",
-        "special_column": SPECIAL,
-        "articles": [
-            ("我县16个乡镇同步开展“代表活动日”活动", ACTIVITY_DAY, "襄城县人大常委会代表工委供稿",
-             (dt.date(2024, 1, 1), dt.date(2024, 11, 15), "今年以来，全县各级人大代表")),
-            ("县人大代表集中视察民生实事项目", LIVELIHOOD, "县人大常委会代表工委供稿", None),
-        ],
-    },
-    {
-        "number": 39, "running_number": 139, "issue_date": dt.date(2024, 12, 6), "status": "draft",
-        "special_column": "",
-        "articles": [("人大代表走进乡村宣传宪法", DRAFT_BODY, "县人大常委会代表工委供稿", None)],
-    },
-]
+def _issues(today: dt.date) -> list[dict]:
+    """This year's issues 37 and 38 (published; 38 today, with the statistics sentence for the
+    year so far, so its figures come from the demo's own records) and 39 (a draft)."""
+    return [
+        {
+            "number": 37, "running_number": 137, "issue_date": today - dt.timedelta(days=42), "status": "published",
+            "special_column": "",
+            "articles": [
+                ("我县代表联络站建设提质增效", STATIONS, "襄城县人大常委会代表工委供稿", None),
+                ("许昌市开展“人大代表在行动”系列活动", XUCHANG, "许昌市人大常委会代表工委供稿", None),
+            ],
+        },
+        {
+            "number": 38, "running_number": 138, "issue_date": today, "status": "published",
+            "special_column": SPECIAL,
+            "articles": [
+                ("我县16个乡镇同步开展“代表活动日”活动", ACTIVITY_DAY, "襄城县人大常委会代表工委供稿",
+                 (today.replace(month=1, day=1), today, "今年以来，全县各级人大代表")),
+                ("县人大代表集中视察民生实事项目", LIVELIHOOD, "县人大常委会代表工委供稿", None),
+            ],
+        },
+        {
+            "number": 39, "running_number": 139, "issue_date": today + dt.timedelta(days=7), "status": "draft",
+            "special_column": "",
+            "articles": [("人大代表走进乡村宣传宪法", DRAFT_BODY, "县人大常委会代表工委供稿", None)],
+        },
+    ]
 
 
 def seed(*, stdout) -> list[tuple[str, str]]:
     county = Region.objects.get(code="411025000000")
     office = User.objects.filter(username="office").first()
-    for spec in ISSUES:
+    today = timezone.localdate()
+    year = today.year
+    for spec in _issues(today):
         fields = {
             "running_number": spec["running_number"], "organ": ORGAN, "region": county,
             "issue_date": spec["issue_date"], "special_column": spec["special_column"], "send_to": SEND,
             "distribute_to": DISTRIBUTE, "issuer": ISSUER, "issued_on": spec["issue_date"], "copies": 120,
         }
-        bulletin = Bulletin.objects.filter(series="代表工作", year=2024, number=spec["number"],
+        bulletin = Bulletin.objects.filter(series="代表工作", year=year, number=spec["number"],
                                            is_supplement=False).first()
         if bulletin is None:
-            bulletin = services.bulletin_create(series="代表工作", year=2024, number=spec["number"], **fields)
+            bulletin = services.bulletin_create(series="代表工作", year=year, number=spec["number"], **fields)
+        elif bulletin.is_published:
+            continue  # a published issue stays as it was printed (seeding again on a later day)
         elif any(getattr(bulletin, k) != v for k, v in fields.items()):
             bulletin = services.bulletin_update(bulletin=bulletin, **fields)
         for position, (title, body, contributor, stats) in enumerate(spec["articles"], start=1):
             values = {"title": title, "body": body, "contributor": contributor}
             if stats:
-                values.update(stats_start=stats[0], stats_end=stats[1], stats_lead=stats[2])
+                values.update(stats_start=stats[0], stats_end=stats[1], stats_lead=stats[2], stats_region=county)
             article = Article.objects.filter(bulletin=bulletin, position=position).first()
             if article is None:
                 services.article_create(bulletin=bulletin, position=position, **values)
