@@ -71,8 +71,49 @@ class SeatStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MandateInlineForm(forms.ModelForm):
+    """A seat edited in the admin: ending it is checked here and done by services.mandate_end
+    (which also ends the group work of a deputy left with no seat); an ended seat stays as it is."""
+
+    class Meta:
+        model = Mandate
+        fields = ["congress", "electoral_district", "elected_on", "status", "ended_on", "end_reason", "end_note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        before = self.instance.status if self.instance.pk else None
+        if before == MandateStatus.ENDED:
+            if self.has_changed():
+                raise ValidationError(_("已终止的代表资格不能修改；如重新当选，请新增一条代表资格。"))
+            return data
+        if data.get("status") == MandateStatus.ENDED:
+            if not data.get("ended_on") or not data.get("end_reason"):
+                raise ValidationError(_("终止代表资格，请填写终止日期和终止原因。"))
+            if data.get("elected_on") and data["ended_on"] < data["elected_on"]:
+                raise ValidationError(_("终止日期不能早于当选日期。"))
+        elif data.get("ended_on") or data.get("end_reason"):
+            raise ValidationError(_("在任的代表资格不填写终止日期和原因；终止时请把状态改为“终止”。"))
+        return data
+
+
+def save_mandates(formset: Any) -> None:
+    """Save the seats of a deputy's page. Ending a seat in office goes through services.mandate_end;
+    a new row, even one entered as already ended (a past term), is a record and saved as it is."""
+    formset.save(commit=False)
+    for obj in formset.new_objects:
+        obj.save()
+    for obj, changed in formset.changed_objects:
+        if "status" in changed and obj.status == MandateStatus.ENDED:
+            Mandate.objects.filter(pk=obj.pk).update(electoral_district=obj.electoral_district,
+                                                     elected_on=obj.elected_on)
+            services.mandate_end(mandate=obj, ended_on=obj.ended_on, reason=obj.end_reason, note=obj.end_note)
+        else:
+            obj.save()
+
+
 class MandateInline(admin.TabularInline):
     model = Mandate
+    form = MandateInlineForm
     extra = 0
     fields = ["congress", "electoral_district", "elected_on", "status", "ended_on", "end_reason", "end_note"]
     autocomplete_fields = ["congress"]
@@ -197,6 +238,12 @@ class DeputyAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
 
     def save_model(self, request: HttpRequest, obj: Deputy, form: Any, change: bool) -> None:
         services.deputy_save(deputy=obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Mandate:
+            save_mandates(formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.action(description=_("下载所选代表的二维码海报（PDF）"))
     def download_posters(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:

@@ -1,0 +1,69 @@
+"""Seats edited in the deputy's admin page: ending one goes through services.mandate_end."""
+
+import datetime as dt
+
+from django.forms import inlineformset_factory
+
+from deputies.admin import MandateInlineForm, save_mandates
+from deputies.models import Deputy, Mandate
+from tests.factories import CongressFactory, MandateFactory, MembershipFactory
+
+SeatFormSet = inlineformset_factory(Deputy, Mandate, form=MandateInlineForm, extra=0, can_delete=False)
+
+
+def _data(seat: Mandate, **changes) -> dict:
+    row = {"id": seat.pk, "deputy": seat.deputy_id, "congress": seat.congress_id,
+           "electoral_district": seat.electoral_district, "elected_on": seat.elected_on or "",
+           "status": seat.status, "ended_on": seat.ended_on or "", "end_reason": seat.end_reason,
+           "end_note": seat.end_note}
+    row.update(changes)
+    data = {"mandates-TOTAL_FORMS": "1", "mandates-INITIAL_FORMS": "1", "mandates-MIN_NUM_FORMS": "0",
+            "mandates-MAX_NUM_FORMS": "1000"}
+    data.update({f"mandates-0-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_ending_the_only_seat_in_the_admin_ends_group_work_too(county):
+    seat = MandateFactory(elected_on=dt.date(2021, 12, 1))
+    membership = MembershipFactory(deputy=seat.deputy)
+    formset = SeatFormSet(_data(seat, status="ended", ended_on="2025-03-01", end_reason="transferred",
+                                electoral_district="第二选区"), instance=seat.deputy, prefix="mandates")
+    assert formset.is_valid(), formset.errors
+    save_mandates(formset)
+    seat.refresh_from_db()
+    membership.refresh_from_db()
+    assert (seat.status, seat.ended_on, seat.end_reason, seat.electoral_district) == (
+        "ended", dt.date(2025, 3, 1), "transferred", "第二选区")
+    assert membership.ended_on == dt.date(2025, 3, 1)  # the service's rule, not a bare save
+
+
+def test_bad_endings_are_refused_with_a_chinese_message(county):
+    seat = MandateFactory(elected_on=dt.date(2021, 12, 1))
+    cases = [
+        ({"status": "ended"}, "终止日期和终止原因"),
+        ({"status": "ended", "ended_on": "2020-01-01", "end_reason": "resigned"}, "不能早于当选日期"),
+        ({"ended_on": "2025-01-01"}, "在任的代表资格不填写终止日期"),
+    ]
+    for changes, message in cases:
+        formset = SeatFormSet(_data(seat, **changes), instance=seat.deputy, prefix="mandates")
+        assert not formset.is_valid()
+        assert message in str(formset.errors)
+    seat.refresh_from_db()
+    assert seat.status == "active"
+
+
+def test_an_ended_seat_cannot_be_revived_but_a_second_congress_is_added(county):
+    seat = MandateFactory(status="ended", ended_on=dt.date(2024, 1, 1), end_reason="resigned")
+    formset = SeatFormSet(_data(seat, status="active", ended_on="", end_reason=""), instance=seat.deputy,
+                          prefix="mandates")
+    assert not formset.is_valid() and "不能修改" in str(formset.errors)
+
+    other = CongressFactory(level="city")
+    data = _data(seat)
+    data["mandates-TOTAL_FORMS"] = "2"
+    data.update({"mandates-1-deputy": seat.deputy_id, "mandates-1-congress": other.pk,
+                 "mandates-1-electoral_district": "襄城代表团", "mandates-1-status": "active"})
+    formset = SeatFormSet(data, instance=seat.deputy, prefix="mandates")
+    assert formset.is_valid(), formset.errors
+    save_mandates(formset)
+    assert seat.deputy.mandates.filter(status="active", congress=other).exists()
