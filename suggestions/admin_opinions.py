@@ -29,17 +29,20 @@ class OpinionPhotoInline(ReadOnlyInline):
 class OpinionAdmin(StaffAdmin):
     region_paths = ("region",)
     township_can_add = False
-    list_display = ("tracking_code", "submitted_at", "channel", "deputy", "group", "region", "category", "status",
+    list_display = ("tracking_code", "submitted_at", "channel", "deputy", "group", "station", "region", "category",
+                    "status",
                     "masked_phone", "due_date")
     list_filter = ("status", "channel", "category")
     search_fields = ("tracking_code", "content")
-    list_select_related = ("deputy", "group", "region", "category")
+    list_select_related = ("deputy", "group", "station", "region", "category")
     date_hierarchy = "submitted_at"
     inlines = [OpinionPhotoInline, OpinionEventInline]
     # Status and its companions change through suggestions.workflow only.
     readonly_fields = ("tracking_code", "status", "public_reply", "decline_reason", "forwarded_to", "due_date",
-                       "rating", "rating_remark", "rated_at", "entered_by", "submitted_at", "closed_at", "deputy")
-    fields = ("tracking_code", "channel", "deputy", "group", "region", "place", "place_detail", "category",
+                       "rating", "rating_remark", "rated_at", "entered_by", "submitted_at", "closed_at", "deputy",
+                       "station", "reception")
+    fields = ("tracking_code", "channel", "deputy", "group", "station", "reception", "region", "place", "place_detail",
+              "category",
               "content", "resident_name", "resident_phone", "callback_ok", "consent", "entered_by", "status",
               "public_reply", "decline_reason", "forwarded_to", "due_date", "rating", "rating_remark", "rated_at",
               "submitted_at", "closed_at")
