@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -24,13 +25,12 @@ class Command(BaseCommand):
         logins: list[tuple[str, str]] = []
         # Each of our apps may have a `demo` module with `seed(stdout=…)`; INSTALLED_APPS
         # order is dependency order, so earlier apps' data exists when later ones seed.
-        # The demo's workflow moves send notifications; nobody should receive them.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
-            for config in apps.get_app_configs():
-                module_name = f"{config.name}.demo"
-                if not config.name.startswith("django") and find_spec(config.name) and find_spec(module_name):
-                    self.stdout.write(f"seeding {config.name} …")
-                    logins += import_module(module_name).seed(stdout=self.stdout) or []
+        # The services log each write at INFO; the seed's own summary lines say enough here.
+        logging.disable(logging.INFO)
+        try:
+            self._seed(logins)
+        finally:
+            logging.disable(logging.NOTSET)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
         if quiet_logins:
             return
@@ -40,3 +40,12 @@ class Command(BaseCommand):
         for label, username in logins:
             self.stdout.write(f"  {label.ljust(width, '　')}{username}")
         self.stdout.write("")
+
+    def _seed(self, logins: list[tuple[str, str]]) -> None:
+        # The demo's workflow moves send notifications; nobody should receive them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.demo"
+                if not config.name.startswith("django") and find_spec(config.name) and find_spec(module_name):
+                    self.stdout.write(f"seeding {config.name} …")
+                    logins += import_module(module_name).seed(stdout=self.stdout) or []
