@@ -149,7 +149,8 @@ def assert_fits_phone(page) -> None:
             .filter(e => ['A','BUTTON','INPUT','SELECT','TEXTAREA'].includes(e.tagName))
             .map(e => [e.tagName, e.name || e.textContent.trim().slice(0, 20), e.getBoundingClientRect(), e])
             .filter(([t, n, r]) => r.right > 0)  /* a honeypot parked off-screen is meant to be missed */
-            .filter(([t, n, r, e]) => (r.right > window.innerWidth + 1 && !inSwipeStrip(e)) || r.width < 24 || r.height < 24)
+            .filter(([t, n, r, e]) => (r.right > window.innerWidth + 1 && !inSwipeStrip(e))
+                                      || r.width < 24 || r.height < 24)
             .map(([t, n, r]) => `${t} ${n} ${Math.round(r.width)}x${Math.round(r.height)} at ${Math.round(r.left)}`);
         }"""
     )

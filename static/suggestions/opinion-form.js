@@ -1,0 +1,57 @@
+/* The resident's opinion form, sent with fetch() where the browser can. A plain post that loses
+   the network leaves the resident on the browser's error page with everything typed gone; here
+   the page says the opinion was not sent and keeps the fields, and a second tap while sending
+   does nothing. Without script the form posts as usual (the server also drops a double tap). */
+(function () {
+  "use strict";
+  if (!window.fetch || !window.FormData) return;
+  var busy = false;
+
+  function say(form, message) {
+    var status = form.querySelector(".send-status");
+    status.textContent = message;
+    status.hidden = !message;
+  }
+
+  function ready(form, message) {
+    busy = false;
+    form.querySelector("button[type=submit]").disabled = false;
+    say(form, message);
+  }
+
+  // Listening on the document keeps working after a page with errors replaces the body.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-offline]")) return;
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    form.querySelector("button[type=submit]").disabled = true;
+    say(form, form.dataset.sending);
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (response.redirected) {
+          // Sent: go where the server sends a plain post (the tracking page).
+          location.assign(response.url);
+          return;
+        }
+        // Not stored (a field to correct, too many posts): show the page the server wrote.
+        return response.text().then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          document.title = page.title;
+          document.body.replaceWith(page.body);
+          busy = false;
+          window.scrollTo(0, 0);
+        });
+      })
+      .catch(function () {
+        ready(form, form.dataset.offline);
+      });
+  });
+
+  // Back from the tracking page, a page restored from the cache must not stay "sending".
+  window.addEventListener("pageshow", function (event) {
+    var form = document.querySelector("form[data-offline]");
+    if (event.persisted && form) ready(form, "");
+  });
+})();
