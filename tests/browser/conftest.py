@@ -49,6 +49,12 @@ def pytest_runtest_makereport(item, call):
         item.browser_failed = report.failed
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    # Every test here sets passwords and logs in; a deliberately slow hash only costs seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
