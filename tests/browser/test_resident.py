@@ -74,7 +74,7 @@ def test_resident_sends_follows_and_rates_an_opinion(phone, live_server, steps, 
     assert opinion.photos.count() == 1
     assert_fits_phone(phone)
 
-    # The back button and sending again does not make a second opinion.
+    # The back button alone does not send it again (test_bad_input also sends again after it).
     phone.go_back()
     phone.wait_for_load_state()
     assert Opinion.objects.count() == 1
