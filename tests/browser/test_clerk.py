@@ -60,8 +60,8 @@ def test_clerk_sees_row_errors_then_imports_a_good_roster(desktop, live_server, 
 
     # A bad file: every bad row is named in Chinese on the page, and nothing is written.
     page.locator("input[type=file]").set_input_files(roster_file("名册（有错）.xlsx", BAD))
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="上传并预览").click()
     steps.shot(page, "bad-file")
     assert "未写入任何数据" in page.locator(".errornote").inner_text()
     errors = page.locator("ul.roster-errors li").all_inner_texts()
@@ -73,8 +73,8 @@ def test_clerk_sees_row_errors_then_imports_a_good_roster(desktop, live_server, 
 
     # The good file: the preview lists what will happen; only the confirmation writes.
     page.locator("input[type=file]").set_input_files(roster_file("名册.xlsx", GOOD))
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="上传并预览").click()
     steps.shot(page, "good-file-preview")
     assert "检查通过：共2行；将新增代表2人" in page.locator("p.success").inner_text()
     rows = page.locator("#content table tbody tr").all_inner_texts()

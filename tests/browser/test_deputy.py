@@ -38,8 +38,8 @@ def test_deputy_finds_accepts_and_answers_a_new_opinion_on_a_phone(browser, phon
     assert_fits_phone(phone)
     assert CONTENT in phone.locator("main").inner_text()
 
-    phone.get_by_role("button", name="受理").tap()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="受理").tap()
     steps.shot(phone, "accepted")
     assert "已办理：已受理" in phone.get_by_role("status").inner_text()
     opinion.refresh_from_db()
@@ -48,8 +48,8 @@ def test_deputy_finds_accepts_and_answers_a_new_opinion_on_a_phone(browser, phon
     phone.locator("summary", has_text="当场答复").tap()
     phone.locator("[name=answer-public_reply]").fill(REPLY)
     steps.shot(phone, "answer-typed")
-    phone.get_by_role("button", name="答复", exact=True).tap()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="答复", exact=True).tap()
     steps.shot(phone, "answered")
     assert "已办理：已答复" in phone.get_by_role("status").inner_text()
     assert_fits_phone(phone)

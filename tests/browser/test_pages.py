@@ -50,7 +50,7 @@ def demo(live_server, settings, transactional_db, tmp_path):
 
 def public_pages(deputy: Deputy) -> list[tuple[str, str]]:
     group = deputy.memberships.select_related("group").first().group
-    station = LiaisonStation.objects.order_by("pk").first()
+    station = LiaisonStation.objects.filter(active=True).order_by("pk").first()
     answered = Opinion.objects.filter(status="answered", rating="").order_by("pk").first()
     result = Suggestion.objects.filter(public=True).order_by("pk").first()
     return [
@@ -60,6 +60,7 @@ def public_pages(deputy: Deputy) -> list[tuple[str, str]]:
         ("联络站公开页", f"/p/s/{station.public_token}/"),
         ("意见表单（代表）", f"/p/d/{deputy.public_token}/opinion/"),
         ("意见表单（活动小组）", f"/p/g/{group.public_token}/opinion/"),
+        ("意见表单（联络站）", f"/p/s/{station.public_token}/opinion/"),
         ("查询办理进度", "/p/o/"),
         ("办理进度（已答复，可评价）", f"/p/o/{answered.tracking_code}/"),
         ("建议办理结果", "/p/results/"),

@@ -67,7 +67,7 @@ def test_resident_sends_follows_and_rates_an_opinion(phone, live_server, steps, 
     phone.locator("[name=consent]").check()
     steps.shot(phone, "filled")
     phone.locator("form button[type=submit]").tap()
-    phone.wait_for_load_state()
+    phone.wait_for_url("**/p/o/*/?new=1")
     steps.shot(phone, "sent")
     code = phone.locator(".code").first.inner_text().strip()
     opinion = Opinion.objects.get(tracking_code=code)
@@ -86,8 +86,8 @@ def test_resident_sends_follows_and_rates_an_opinion(phone, live_server, steps, 
     assert "本周内疏通排水沟" in phone.content()
     assert axe_violations(phone, "办理进度") == []
     phone.get_by_label("满意", exact=True).check()
-    phone.locator("form button[type=submit]").last.tap()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.locator("form button[type=submit]").last.tap()
     steps.shot(phone, "rated")
     opinion.refresh_from_db()
     assert opinion.rating == "satisfied"
