@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from import_export.formats.base_formats import CSV, XLSX
 
+from deputies import public_cache
 from deputies.models import (
     MOBILE_REGEX,
     ActivityGroup,
@@ -534,6 +535,7 @@ def write(dataset: tablib.Dataset, *, user: Any = None, batch_size: int = 1000) 
         Membership.objects.bulk_create(new_members, batch_size=batch_size)
         result.new_seats, result.new_memberships = len(new_seats), len(new_members)
         result.written = True
+        public_cache.public_pages_changed()  # bulk writes send no signals
         return result
 
 

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from deputies import roster
+from deputies import public_cache, roster
 from deputies.models import (
     ActivityGroup,
     Congress,
@@ -177,6 +177,7 @@ def mandate_end(*, mandate: Mandate, ended_on: dt.date, reason: str, note: str =
         # Leaving the congress ends group work that depended on it only when no seat remains.
         if not Mandate.objects.filter(deputy_id=locked.deputy_id, status=MandateStatus.ACTIVE).exists():
             Membership.objects.filter(deputy_id=locked.deputy_id, ended_on__isnull=True).update(ended_on=ended_on)
+            public_cache.public_pages_changed()  # update() sends no signal
     mandate.refresh_from_db()
     return mandate
 
@@ -223,6 +224,7 @@ def _make_room_for_leader(*, group: ActivityGroup, replace_leader: bool) -> None
         if not replace_leader:
             raise ValidationError(f"{group}已有组长。")
         current.update(role=GroupRole.MEMBER)
+        public_cache.public_pages_changed()  # update() sends no signal
 
 
 # --- rosters ---------------------------------------------------------------------------------

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import CSV, XLSX
 
-from deputies import posters, qr, selectors, services, stats
+from deputies import posters, public_cache, qr, selectors, services, stats
 from deputies.models import (
     CongressLevel,
     Education,
@@ -35,27 +39,41 @@ def _opinion_url(name: str, token: str) -> str | None:
         return None
 
 
+def _public_page(request: HttpRequest, key: str, render: Callable[[], str]) -> HttpResponse:
+    """A public QR page: from the cache for a visitor without a session (see public_cache)."""
+    html = public_cache.cached(key, render) if public_cache.is_plain_visitor(request) else render()
+    response = HttpResponse(html)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
 @cache_control(public=True, max_age=300)
 def public_deputy(request: HttpRequest, token: str) -> HttpResponse:
-    deputy = selectors.deputy_public(token)
-    if deputy is None:
-        raise Http404
-    return render(request, "deputies/public_deputy.html", {
-        "deputy": deputy,
-        "seats": [posters.seat_label(m) for m in deputy.active_mandates],
-        "opinion_url": _opinion_url("suggestions:opinion_new_for_deputy", token),
-    })
+    def render() -> str:
+        deputy = selectors.deputy_public(token)
+        if deputy is None:
+            raise Http404
+        return render_to_string("deputies/public_deputy.html", {
+            "deputy": deputy,
+            "seats": [posters.seat_label(m) for m in deputy.active_mandates],
+            "opinion_url": _opinion_url("suggestions:opinion_new_for_deputy", token),
+        }, request=request)
+
+    return _public_page(request, f"deputy:{token}", render)
 
 
 @cache_control(public=True, max_age=300)
 def public_group(request: HttpRequest, token: str) -> HttpResponse:
-    group = selectors.group_public(token)
-    if group is None:
-        raise Http404
-    return render(request, "deputies/public_group.html", {
-        "group": group,
-        "opinion_url": _opinion_url("suggestions:opinion_new_for_group", token),
-    })
+    def render() -> str:
+        group = selectors.group_public(token)
+        if group is None:
+            raise Http404
+        return render_to_string("deputies/public_group.html", {
+            "group": group,
+            "opinion_url": _opinion_url("suggestions:opinion_new_for_group", token),
+        }, request=request)
+
+    return _public_page(request, f"group:{token}", render)
 
 
 # --- the deputy portal ------------------------------------------------------------------------

@@ -100,6 +100,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Local memory works for one process; production sets CACHE_URL=redis://… so that rate
 # limits hold across every server process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://deputywork")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "deputywork.cache.RedisCache"  # the same, with its client reused
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -7,12 +7,17 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("意见与建议")
 
     def ready(self) -> None:
+        from deputies import public_cache
         from deputywork.figures import register_figures
         from deputywork.models import Role
         from deputywork.roles import register_menu
+        from liaison.models import LiaisonStation
+        from suggestions.models import Category
         from suggestions.selectors_opinions import opinion_figures
 
-        # Residents' opinions (issue 5).
+        # Residents' opinions (issue 5). The public opinion form lists the active categories and
+        # may be a station's.
+        public_cache.connect(Category, LiaisonStation)
         register_figures("opinions", opinion_figures)
         register_menu(_("群众意见"), "suggestions:inbox", Role.DEPUTY, order=20)
         register_menu(_("群众意见"), "suggestions:staff_opinions", Role.OFFICE, Role.TOWNSHIP, order=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -38,10 +39,17 @@ class MultiplePhotoField(forms.FileField):
 
 def village_choices(region: Region | None) -> Any:
     """Villages and communities under `region` (a township, or every one in a county)."""
+    # A fresh copy of a query built once per prefix: building the filters costs more than
+    # copying them, and the public form builds this on every submit.
+    return _village_query(region.prefix if region is not None else "").all()
+
+
+@functools.lru_cache(maxsize=512)
+def _village_query(prefix: str) -> Any:
     qs = Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent")
-    if region is not None:
-        qs = qs.filter(code__startswith=region.prefix)
-    return qs.order_by("code")
+    if prefix:
+        qs = qs.filter(code__startswith=prefix)
+    return qs.order_by("code")  # never evaluated itself: callers get copies
 
 
 class VillageChoiceField(forms.ModelChoiceField):

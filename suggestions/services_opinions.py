@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -54,21 +55,48 @@ class RateLimited(Exception):
     """Too many submissions from one address or for one phone number."""
 
 
-def rate_limit_hit(*, key: str, limit: int, window: int) -> bool:
-    """Count one hit of `key` in the current fixed window; True when over `limit`.
+def rate_limit_hits(counters: list[tuple[str, int]]) -> list[float]:
+    """Count one hit on each `(key, window)` counter; for each, the hits in the last window.
 
-    The counter lives in the configured cache (Redis in production), so every server
-    process shares it. `cache.add` then `cache.incr` is atomic on Redis and local memory.
+    A sliding window estimated from two fixed ones: this window's count plus the previous
+    window's, weighted by how much of it still lies within the last `window` seconds. (Fixed
+    windows alone would let twice the limit through across a boundary.)
+
+    The counters live in the configured cache, so every server process shares them. On Redis
+    every counter takes part in one round trip: SET NX with an expiry, INCR, and a GET of the
+    previous window. No MULTI is needed: the key was made within its own window and lives
+    `window + 5` seconds past it, so it cannot expire between the SET and the INCR (and INCR
+    is atomic by itself). Other caches use `add` then `incr`, atomic on local memory and
+    memcached too.
     """
-    bucket = int(timezone.now().timestamp()) // window
-    cache_key = f"opinion-rl:{key}:{window}:{bucket}"
-    cache.add(cache_key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window + 5)
-        count = 1
-    return count > limit
+    now = timezone.now().timestamp()
+    keys = []  # (this window's key, the previous window's, window, the previous window's weight)
+    for key, window in counters:
+        bucket, into = divmod(now, window)
+        keys.append((f"opinion-rl:{key}:{window}:{int(bucket)}", f"opinion-rl:{key}:{window}:{int(bucket) - 1}",
+                     window, 1 - into / window))
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    counts: list[tuple[int, int]] = []  # (this window, the previous window)
+    if isinstance(backend, RedisCache):
+        # Django's Redis backend has no pipeline of its own; its client is a redis-py client.
+        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+        for key, previous, window, _ in keys:
+            raw_key = backend.make_and_validate_key(key)
+            pipe.set(raw_key, 0, ex=2 * window + 5, nx=True)  # read again as "previous" next window
+            pipe.incr(raw_key)
+            pipe.get(backend.make_and_validate_key(previous))
+        replies = pipe.execute()
+        counts = [(int(replies[i + 1]), int(replies[i + 2] or 0)) for i in range(0, len(replies), 3)]
+    else:
+        for key, previous, window, _ in keys:
+            backend.add(key, 0, timeout=2 * window + 5)
+            try:
+                count = backend.incr(key)
+            except ValueError:  # expired between add and incr
+                backend.add(key, 1, timeout=2 * window + 5)
+                count = 1
+            counts.append((count, int(backend.get(previous) or 0)))
+    return [current + earlier * weight for (current, earlier), (*_, weight) in zip(counts, keys, strict=True)]
 
 
 def _digest(value: str) -> str:
@@ -81,13 +109,18 @@ def opinion_rate_check(*, ip: str, phone: str = "") -> None:
     if not getattr(settings, "OPINION_RATE_LIMIT_ENABLED", True):
         return
     limits = getattr(settings, "OPINION_RATE_LIMITS", {})
-    ip_limit, ip_window = limits.get("ip", (10, 60))
-    if ip and rate_limit_hit(key=f"ip:{_digest(ip)}", limit=ip_limit, window=ip_window):
-        raise RateLimited
+    checks = []  # (key, window, limit)
+    if ip:
+        ip_limit, ip_window = limits.get("ip", (10, 60))
+        checks.append((f"ip:{_digest(ip)}", ip_window, ip_limit))
     if phone:
         phone_limit, phone_window = limits.get("phone", (5, 3600))
-        if rate_limit_hit(key=f"phone:{_digest(phone)}", limit=phone_limit, window=phone_window):
-            raise RateLimited
+        checks.append((f"phone:{_digest(phone)}", phone_window, phone_limit))
+    if not checks:
+        return
+    counts = rate_limit_hits([(key, window) for key, window, _ in checks])
+    if any(count > limit for count, (_, _, limit) in zip(counts, checks, strict=True)):
+        raise RateLimited
 
 
 # --- submitting ----------------------------------------------------------------------------------
@@ -154,11 +187,9 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
     region = township_of(place) or opinion_target_region(deputy=deputy, group=group, station=station)
     region = township_of(region)
     with transaction.atomic():
-        _lock_fingerprint(fingerprint)
-        since = timezone.now() - dt.timedelta(seconds=DUPLICATE_WINDOW)
-        existing = Opinion.objects.filter(fingerprint=fingerprint, submitted_at__gte=since).first()
-        if existing is not None:
-            return Submitted(existing, created=False)
+        existing_pk = _lock_and_find_recent(fingerprint)
+        if existing_pk is not None:
+            return Submitted(Opinion.objects.get(pk=existing_pk), created=False)
         opinion = Opinion(
             channel=channel, deputy=deputy, group=group, station=station, reception=reception, region=region,
             place=place, place_detail=place_detail, category=category, content=content,
@@ -182,38 +213,58 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
     return Submitted(opinion, created=True)
 
 
-def _lock_fingerprint(fingerprint: str) -> None:
-    """Serialise submissions with one fingerprint until the transaction ends.
+def _lock_and_find_recent(fingerprint: str) -> int | None:
+    """The id of an opinion with this fingerprint stored within DUPLICATE_WINDOW, or None.
 
-    PostgreSQL: a transaction-level advisory lock keyed by the fingerprint, so a second
-    process waits and then finds the first one's row. SQLite: the project opens write
-    transactions IMMEDIATE, which already serialises writers.
+    First serialises submissions with one fingerprint until the transaction ends. PostgreSQL:
+    a transaction-level advisory lock keyed by the fingerprint, so a second process waits and
+    then finds the first one's row (the lookup is a statement of its own, with a snapshot
+    taken after the wait). SQLite: the project opens write transactions IMMEDIATE, which
+    already serialises writers. Plain SQL: this runs on every submit, and two short
+    statements cost less than compiling a queryset.
     """
-    if connection.vendor == "postgresql":
-        key = int(fingerprint[:15], 16)  # fits a signed bigint
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    since = connection.ops.adapt_datetimefield_value(timezone.now() - dt.timedelta(seconds=DUPLICATE_WINDOW))
+    quote = connection.ops.quote_name
+    lookup = (f"SELECT {quote('id')} FROM {quote(Opinion._meta.db_table)} "  # noqa: S608 - names only
+              f"WHERE {quote('fingerprint')} = %s AND {quote('submitted_at')} >= %s LIMIT 1")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One round trip for both: psycopg binds the parameters on the client, and in READ
+            # COMMITTED each statement of the string takes its own snapshot, the lookup's
+            # after the lock is held.
+            cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {lookup}",
+                           [int(fingerprint[:15], 16), fingerprint, since])  # the key fits a bigint
+            cursor.nextset()
+        else:
+            cursor.execute(lookup, [fingerprint, since])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
-def _recipients(opinion: Opinion) -> list[User]:
-    users: dict[int, User] = {}
+def _recipients(opinion: Opinion) -> list[tuple[User, str]]:
+    """Who is told about a new opinion, each with the address to email (or "")."""
+    found: dict[int, tuple[User, str]] = {}
     if opinion.deputy_id and opinion.deputy.user_id:
-        users[opinion.deputy.user_id] = opinion.deputy.user
+        # The public form loads the deputy with their user (and keeps both current in its cache).
+        deputy = opinion.deputy
+        if deputy.user.is_active:
+            found[deputy.user_id] = (deputy.user, deputy.email or deputy.user.email)
     if opinion.group_id:
-        for membership in opinion.group.memberships.filter(ended_on__isnull=True, deputy__user__isnull=False) \
-                .select_related("deputy__user"):
-            users[membership.deputy.user_id] = membership.deputy.user
+        for membership in opinion.group.memberships.filter(
+                ended_on__isnull=True, deputy__user__is_active=True).select_related("deputy__user"):
+            deputy = membership.deputy
+            found[deputy.user_id] = (deputy.user, deputy.email or deputy.user.email)
     if opinion.station_id and not opinion.deputy_id:
-        for deputy in opinion.station.deputies.filter(user__isnull=False).select_related("user"):
-            users[deputy.user_id] = deputy.user
-    return [u for u in users.values() if u.is_active]
+        for deputy in opinion.station.deputies.filter(user__is_active=True).select_related("user"):
+            found[deputy.user_id] = (deputy.user, deputy.email or deputy.user.email)
+    return list(found.values())
 
 
-def _notify(opinion: Opinion, users: list[User]) -> None:
-    """A portal notice for each user; an email after commit to those with an address."""
-    for user in users:
-        OpinionNotice.objects.get_or_create(user=user, opinion=opinion)
-    emails = sorted({e for u in users for e in [_deputy_email(u)] if e})
+def _notify(opinion: Opinion, recipients: list[tuple[User, str]]) -> None:
+    """A portal notice for each user (one insert); one email after commit to those with an address."""
+    OpinionNotice.objects.bulk_create([OpinionNotice(user=user, opinion=opinion) for user, _ in recipients],
+                                      ignore_conflicts=True)
+    emails = sorted({email for _, email in recipients if email})
     if not emails:
         return
     link = settings.SITE_BASE_URL + reverse("suggestions:inbox_detail", args=[opinion.pk])
@@ -221,11 +272,6 @@ def _notify(opinion: Opinion, users: list[User]) -> None:
     body = (f"群众通过“{opinion.get_channel_display()}”向您反映了一条意见"
             f"（查询码 {opinion.tracking_code}），请登录平台查看并及时受理：\n{link}\n")
     transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
-
-
-def _deputy_email(user: User) -> str:
-    deputy = getattr(user, "deputy", None)
-    return (deputy.email if deputy is not None and deputy.email else "") or user.email
 
 
 # --- after submission ----------------------------------------------------------------------------
@@ -293,7 +339,7 @@ def opinion_reassign(*, opinion: Opinion, deputy: Deputy, actor: User, note: str
             data={"from_deputy": before.pk if before else None, "to_deputy": deputy.pk},
         )
         if deputy.user_id:
-            _notify(locked, [deputy.user])
+            _notify(locked, [(deputy.user, deputy.email or deputy.user.email)])
     opinion.refresh_from_db()
     return opinion
 

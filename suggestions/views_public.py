@@ -6,15 +6,17 @@ No login, phone-sized, no external resources, no script. Nothing here shows a na
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from deputies import public_cache
 from deputies.models import MOBILE_REGEX as _MOBILE
 from deputies.models import ActivityGroup, Deputy
 from liaison.models import LiaisonStation
@@ -31,7 +33,6 @@ from suggestions.services_opinions import (
 )
 from suggestions.workflow import TransitionRefused
 
-FORM_CACHE_SECONDS = 300
 RATE_LIMITED_MESSAGE = "提交太频繁了，请稍后再试。如有急事，请直接联系代表或拨打联络站电话。"
 
 
@@ -50,59 +51,102 @@ def too_many(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def opinion_new_for_deputy(request: HttpRequest, token: str) -> HttpResponse:
-    deputy = get_object_or_404(Deputy.objects.select_related("residence__parent"), public_token=token)
-    return _opinion_form(request, deputy=deputy, group=None, recipient=f"{deputy.name}代表")
+    def target() -> Deputy | None:
+        # With the user: who is told of a new opinion (the cache forgets it when a user changes).
+        # Nothing the cache need not hold: no password hash, no phone number.
+        return (Deputy.objects.select_related("residence__parent", "user").defer("mobile", "user__password")
+                .filter(public_token=token).first())
+
+    return _opinion_form(request, key=f"d:{token}", target=target)
 
 
 @require_http_methods(["GET", "POST"])
 def opinion_new_for_group(request: HttpRequest, token: str) -> HttpResponse:
-    group = get_object_or_404(ActivityGroup.objects.select_related("region"), public_token=token, active=True)
-    return _opinion_form(request, deputy=None, group=group, recipient=group.name)
+    def target() -> ActivityGroup | None:
+        return ActivityGroup.objects.select_related("region").filter(public_token=token, active=True).first()
+
+    return _opinion_form(request, key=f"g:{token}", target=target)
 
 
 @require_http_methods(["GET", "POST"])
 def opinion_new_for_station(request: HttpRequest, token: str) -> HttpResponse:
-    station = get_object_or_404(LiaisonStation.objects.select_related("region__parent"), public_token=token,
-                                active=True)
-    return _opinion_form(request, deputy=None, group=None, station=station, recipient=station.name)
+    def target() -> LiaisonStation | None:
+        return LiaisonStation.objects.select_related("region__parent").filter(public_token=token, active=True).first()
+
+    return _opinion_form(request, key=f"s:{token}", target=target)
 
 
-def _opinion_form(request: HttpRequest, *, deputy: Deputy | None, group: ActivityGroup | None,
-                  recipient: str, station: LiaisonStation | None = None) -> HttpResponse:
-    region = opinion_target_region(deputy=deputy, group=group, station=station)
+Recipient = Deputy | ActivityGroup | LiaisonStation
+
+
+def _opinion_form(request: HttpRequest, *, key: str, target: Callable[[], Recipient | None]) -> HttpResponse:
+    """The form page and its submit, for a deputy, a group or a station.
+
+    Who the form is for (the deputy with their township and user, the group or the station
+    with its region) and, for a visitor without a session, the whole empty form page come from
+    the public page cache, which forgets them when a deputy, group, station, region, category
+    or user changes. Only the CSRF token differs between two residents: the cached page holds
+    a placeholder for it.
+    """
+    if request.method == "GET" and public_cache.is_plain_visitor(request):
+        html = public_cache.cached(f"opinion-form:{key}", lambda: _render_empty_form(request, _found(target())))
+        return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
     if request.method == "POST":
         phone = "".join(request.POST.get("resident_phone", "").split())
         try:
             opinion_rate_check(ip=client_ip(request), phone=phone if re.fullmatch(_MOBILE, phone) else "")
         except RateLimited:
             return too_many(request)
-        form = OpinionForm(request.POST, request.FILES, region=region)
-        if form.is_bot:
-            # Answer a bot as if it had worked, and keep nothing.
-            return render(request, "suggestions/opinions/public/received.html", {"recipient": recipient})
-        if form.is_valid():
-            d = form.cleaned_data
-            result = opinion_submit(
-                content=d["content"], deputy=deputy, group=group, station=station, category=d["category"],
-                place=d["place"], place_detail=d["place_detail"], resident_name=d["resident_name"],
-                resident_phone=d["resident_phone"], callback_ok=d["callback_ok"], consent=d["consent"],
-                photos=d["photos"], sender=client_ip(request),
-            )
-            return redirect(reverse("suggestions:opinion_track", args=[result.opinion.tracking_code]) + "?new=1")
-    else:
-        form = OpinionForm(region=region)
-        # The empty form is the same for everyone who scans this QR code: render its fields
-        # once per few minutes (the CSRF token stays outside the fragment).
-        target = deputy or group or station
-        key = f"opinion-form:{type(target).__name__}:{target.pk}:{region.pk if region else 0}"
-        fields_html = cache.get(key)
-        if fields_html is None:
-            fields_html = render_to_string("suggestions/opinions/_form_body.html", {"form": form})
-            cache.set(key, fields_html, FORM_CACHE_SECONDS)
-        return render(request, "suggestions/opinions/public/form.html",
-                      {"fields_html": fields_html, "recipient": recipient, "deputy": deputy, "group": group})
-    return render(request, "suggestions/opinions/public/form.html",
-                  {"form": form, "recipient": recipient, "deputy": deputy, "group": group})
+    recipient = _found(public_cache.cached(f"opinion-target:{key}", target))
+    if request.method == "GET":
+        return HttpResponse(_render_empty_form(request, recipient, csrf=False))
+    targets = _targets(recipient)
+    form = OpinionForm(request.POST, request.FILES, region=opinion_target_region(**targets))
+    if form.is_bot:
+        # Answer a bot as if it had worked, and keep nothing.
+        return render(request, "suggestions/opinions/public/received.html", {"recipient": _recipient_name(recipient)})
+    if form.is_valid():
+        d = form.cleaned_data
+        result = opinion_submit(
+            content=d["content"], **targets, category=d["category"], place=d["place"],
+            place_detail=d["place_detail"], resident_name=d["resident_name"],
+            resident_phone=d["resident_phone"], callback_ok=d["callback_ok"], consent=d["consent"],
+            photos=d["photos"], sender=client_ip(request),
+        )
+        return redirect(reverse("suggestions:opinion_track", args=[result.opinion.tracking_code]) + "?new=1")
+    return render(request, "suggestions/opinions/public/form.html", _form_context(recipient, form))
+
+
+# Stands in for the CSRF token in a cached form page; each response puts its own token there.
+CSRF_PLACEHOLDER = "csrf-placeholder-9c1e52d7"
+
+
+def _found(recipient: Recipient | None) -> Recipient:
+    if recipient is None:
+        raise Http404
+    return recipient
+
+
+def _targets(recipient: Recipient) -> dict[str, Recipient | None]:
+    return {"deputy": recipient if isinstance(recipient, Deputy) else None,
+            "group": recipient if isinstance(recipient, ActivityGroup) else None,
+            "station": recipient if isinstance(recipient, LiaisonStation) else None}
+
+
+def _recipient_name(recipient: Recipient) -> str:
+    return f"{recipient.name}代表" if isinstance(recipient, Deputy) else recipient.name
+
+
+def _form_context(recipient: Recipient, form: OpinionForm) -> dict:
+    return {"form": form, "recipient": _recipient_name(recipient), **_targets(recipient)}
+
+
+def _render_empty_form(request: HttpRequest, recipient: Recipient, csrf: bool = True) -> str:
+    """The empty form page; with `csrf`, the placeholder instead of this request's token."""
+    context = _form_context(recipient, OpinionForm(region=opinion_target_region(**_targets(recipient))))
+    if csrf:
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    return render_to_string("suggestions/opinions/public/form.html", context, request=request)
 
 
 @require_http_methods(["GET"])

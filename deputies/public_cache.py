@@ -1,0 +1,93 @@
+"""Public QR pages rendered once and kept in the cache until something they show changes.
+
+Every resident who scans a deputy's QR code gets the same page, so it is rendered once and
+then served from the cache (Redis in production) in one round trip. Each entry is stored with
+the "public version" it was rendered under; a write to anything the public pages show
+(deputies, seats, congresses, groups, memberships, regions, the opinion form's categories,
+and the users the form notifies)
+sets a new version, and the next request renders again. Model signals catch saves and
+deletes (see `connect`); services that write in bulk or with `QuerySet.update` call
+`public_pages_changed()` themselves.
+
+The version is set at once and again after commit: at once so the writer's own next request
+sees the change, after commit so that a page rendered from the old rows while the write was
+in flight is not kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+
+T = TypeVar("T")
+
+VERSION_KEY = "public-pages:version"
+# A backstop only: entries are replaced as soon as the version changes.
+ENTRY_SECONDS = 3600
+# Local memory is one process's own: another process does not see a new version, so there an
+# entry lives no longer than a browser may keep the page anyway (its Cache-Control max-age).
+LOCAL_ENTRY_SECONDS = 300
+
+
+def public_pages_changed() -> None:
+    """Forget every cached public page (now, and again when the current transaction commits)."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+
+
+def cached(key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it returned last under the current public version.
+
+    One cache round trip when the entry is fresh. The version is read before `compute`
+    runs, so a change committed while computing leaves an entry that is already stale.
+    """
+    key = f"public-pages:{key}"
+    found = cache.get_many([VERSION_KEY, key])
+    version, entry = found.get(VERSION_KEY), found.get(key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    if version is None:
+        cache.add(VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(VERSION_KEY)
+    value = compute()
+    local = isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
+    cache.set(key, (version, value), LOCAL_ENTRY_SECONDS if local else ENTRY_SECONDS)
+    return value
+
+
+def is_plain_visitor(request: HttpRequest) -> bool:
+    """No session and no pending messages: the page looks the same for every such visitor.
+
+    A resident scanning a QR code is one; a logged-in clerk is not (the page shows their
+    name and menu), so their pages are rendered for them.
+    """
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _changed(**kwargs: Any) -> None:
+    if kwargs.get("raw"):  # loaddata
+        return
+    if set(kwargs.get("update_fields") or ()) == {"last_login"}:  # a login changes nothing shown
+        return
+    public_pages_changed()
+
+
+def connect(*models: type) -> None:
+    """Forget the public pages whenever one of `models` is saved or deleted."""
+    for model in models:
+        uid = f"public-pages:{model._meta.label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid + ":save", weak=False)
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid + ":delete", weak=False)

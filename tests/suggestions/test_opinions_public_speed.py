@@ -1,0 +1,205 @@
+# ruff: noqa: F811 - fixtures imported from opinions_support are redefined as test arguments
+"""The public opinion form from the cache, a lean submit, and rate limits shared through Redis."""
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+
+from suggestions import services_opinions
+from suggestions.models import Category, Opinion, OpinionEvent, OpinionNotice
+from suggestions.services_opinions import RateLimited, opinion_rate_check
+from suggestions.views_public import CSRF_PLACEHOLDER
+from tests.factories import RegionFactory
+from tests.suggestions.opinions_support import (  # noqa: F401 - fixtures
+    _fresh_cache,
+    colleague_user,
+    deputy_user,
+    form_data,
+    village,
+)
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def form_url(deputy) -> str:
+    return reverse("suggestions:opinion_new_for_deputy", kwargs={"token": deputy.public_token})
+
+
+def test_form_page_comes_from_the_cache_with_a_token_of_its_own(deputy_user, django_assert_num_queries):
+    url = form_url(deputy_user.deputy)
+    first = Client(enforce_csrf_checks=True).get(url)
+    resident = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        second = resident.get(url)
+    tokens = [TOKEN.search(r.content.decode()).group(1) for r in (first, second)]
+    assert tokens[0] != tokens[1] and CSRF_PLACEHOLDER not in second.content.decode()
+    assert "张建国代表" in second.content.decode() and "北关村" in second.content.decode()
+    # The token in the cached page is this visitor's: their submit passes the CSRF check.
+    response = resident.post(url, {**form_data(), "csrfmiddlewaretoken": tokens[1]})
+    assert response.status_code == 302 and Opinion.objects.count() == 1
+
+
+def test_submit_without_a_csrf_token_is_still_refused(deputy_user):
+    resident = Client(enforce_csrf_checks=True)
+    resident.get(form_url(deputy_user.deputy))
+    assert resident.post(form_url(deputy_user.deputy), form_data()).status_code == 403
+    assert not Opinion.objects.exists()
+
+
+def test_form_shows_new_categories_villages_and_names_at_once(client, deputy_user, township):
+    url = form_url(deputy_user.deputy)
+    assert "南关社区" not in client.get(url).content.decode()
+    RegionFactory(code="411025100202", name="南关社区", parent=township)
+    Category.objects.create(name="养老服务", order=99)
+    deputy = deputy_user.deputy
+    deputy.name = "张建华"
+    deputy.save()
+    text = client.get(url).content.decode()
+    assert "南关社区" in text and "养老服务" in text and "张建华代表" in text
+
+
+def test_a_logged_in_clerk_gets_the_form_rendered_for_them(client, deputy_user, office_user):
+    client.get(form_url(deputy_user.deputy))
+    client.force_login(office_user)
+    text = client.get(form_url(deputy_user.deputy)).content.decode()
+    assert CSRF_PLACEHOLDER not in text and "退出" in text
+
+
+def test_submit_query_budget(client, deputy_user, village, django_assert_max_num_queries,
+                             django_capture_on_commit_callbacks):
+    # The first submit to a deputy also loads the deputy (with their township and user) into
+    # the cache. Then: the place; savepoint; the advisory lock and a double tap's lookup (one
+    # round trip on PostgreSQL); the opinion; its event; the deputy's notice; release.
+    with django_assert_max_num_queries(8):
+        client.post(form_url(deputy_user.deputy), form_data(content="第一条：村口路灯坏了很久，晚上出行不便。"))
+    with django_assert_max_num_queries(7), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(form_url(deputy_user.deputy), form_data(place=village.pk))
+    assert response.status_code == 302 and len(callbacks) == 1  # the email, after commit
+    opinion = Opinion.objects.get(place=village)
+    assert OpinionEvent.objects.filter(opinion=opinion, to_status="submitted").count() == 1
+    assert OpinionNotice.objects.filter(opinion=opinion, user=deputy_user).count() == 1
+
+
+def test_a_deputy_whose_login_is_switched_off_is_not_notified(client, deputy_user):
+    client.get(form_url(deputy_user.deputy))
+    deputy_user.is_active = False
+    deputy_user.save()
+    assert client.post(form_url(deputy_user.deputy), form_data()).status_code == 302
+    assert not OpinionNotice.objects.exists()
+
+
+def test_rate_limit_slides_over_the_window_boundary(deputy_user, settings, monkeypatch):
+    settings.OPINION_RATE_LIMITS = {"ip": (10, 60), "phone": (5, 3600)}
+    start = dt.datetime(2026, 11, 30, 8, 0, 50, tzinfo=dt.UTC)
+    monkeypatch.setattr(services_opinions.timezone, "now", lambda: start)
+    for _ in range(10):
+        opinion_rate_check(ip="10.1.1.1")
+    # Fifteen seconds later, in the next fixed minute: fixed windows alone would start again.
+    monkeypatch.setattr(services_opinions.timezone, "now", lambda: start + dt.timedelta(seconds=15))
+    with pytest.raises(RateLimited):
+        opinion_rate_check(ip="10.1.1.1")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache: Redis on this machine (db 5, a prefix of this test's own)."""
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/5", socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {"BACKEND": "deputywork.cache.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:6379/5", "KEY_PREFIX": prefix}}
+    yield prefix
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/5")
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def test_rate_limits_hold_across_processes_on_redis(redis_cache, settings, monkeypatch):
+    settings.OPINION_RATE_LIMITS = {"ip": (3, 60), "phone": (2, 3600)}
+    for _ in range(3):
+        opinion_rate_check(ip="10.2.2.2")
+    # Another process: a cache backend and Redis connection of its own, the same counters.
+    monkeypatch.setattr(caches._connections, "default", caches.create_connection("default"))
+    with pytest.raises(RateLimited):
+        opinion_rate_check(ip="10.2.2.2")
+    opinion_rate_check(ip="10.2.2.3", phone="13912345678")
+    opinion_rate_check(ip="10.2.2.4", phone="13912345678")
+    with pytest.raises(RateLimited):
+        opinion_rate_check(ip="10.2.2.5", phone="13912345678")
+    # Every counter expires: none outlives two windows.
+    import redis
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/5")
+    ttls = [client.ttl(key) for key in client.scan_iter(f"{redis_cache}:*opinion-rl:*")]
+    assert ttls and all(0 < ttl <= 2 * 3600 + 5 for ttl in ttls)
+
+
+def test_public_pages_work_on_redis(client, redis_cache, deputy_user, django_assert_num_queries):
+    url = form_url(deputy_user.deputy)
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert "张建国代表" in client.get(url).content.decode()
+    assert client.post(url, form_data()).status_code == 302
+
+
+def test_the_cached_deputy_holds_no_password_hash_or_phone(client, deputy_user):
+    from django.core.cache import cache
+
+    client.post(form_url(deputy_user.deputy), form_data())
+    _, deputy = cache.get(f"public-pages:opinion-target:d:{deputy_user.deputy.public_token}")
+    assert deputy.pk == deputy_user.deputy.pk and deputy.user.pk == deputy_user.pk
+    assert "mobile" not in deputy.__dict__ and "password" not in deputy.user.__dict__
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_taps_at_the_same_moment_store_one_opinion(deputy_user):
+    import threading
+
+    from django.db import connection, connections
+
+    from suggestions.services_opinions import opinion_submit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the advisory lock needs PostgreSQL (SQLite serialises writers itself)")
+    deputy = deputy_user.deputy
+    barrier = threading.Barrier(3)
+    created: list[bool] = []
+
+    def tap() -> None:
+        try:
+            barrier.wait()
+            created.append(opinion_submit(content="同一条意见，同时按了三次提交。", deputy=deputy, consent=True,
+                                          sender="10.3.3.3").created)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tap) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(created) == [False, False, True] and Opinion.objects.count() == 1
+
+
+def test_a_stations_form_is_cached_and_follows_a_renamed_station(client, township, django_assert_num_queries):
+    from tests.factories import LiaisonStationFactory
+
+    station = LiaisonStationFactory(name="城关镇代表联络站", region=township)
+    url = reverse("suggestions:opinion_new_for_station", args=[station.public_token])
+    assert "城关镇代表联络站" in client.get(url).content.decode()
+    with django_assert_num_queries(0):
+        client.get(url)
+    station.name = "城关镇人大代表联络站"
+    station.save()
+    assert "城关镇人大代表联络站" in client.get(url).content.decode()
+    assert client.post(url, form_data()).status_code == 302
+    assert Opinion.objects.get().station == station
