@@ -7,19 +7,26 @@ a run of half-width digits). CSS Text 3 says that for CJK text the space is shar
 characters; `install_cjk_justification` teaches WeasyPrint that, once per process: the
 extra width of a justified line is spread over its CJK characters as well as its spaces.
 Nothing is inserted into the text, so copying from the PDF and searching in it still work.
+
+A render reuses, per thread, WeasyPrint's font configuration and the parsed stylesheet
+(`stylesheet`); the faces themselves are reduced copies made by `bulletins.fonts`.
 """
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import logging
 import re
 import shutil
 import subprocess
+import threading
 from functools import lru_cache
 
 from django.core.exceptions import ImproperlyConfigured
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201d\u2026]")
+CJK_RUN = re.compile(CJK.pattern + "+")
 
 
 # WeasyPrint logs every layout step at INFO; a server log needs only its warnings.
@@ -74,7 +81,12 @@ def install_cjk_justification() -> None:
     def set_text(self, text, justify=False):  # noqa: ANN001, ANN202
         original_set_text(self, text, justify)
         spacing = self.justification_spacing if justify else 0
-        if not spacing or not CJK.search(self.text):
+        if not spacing:
+            return
+        text = self.text
+        runs = CJK_RUN.finditer(text)
+        first = next(runs, None)
+        if first is None:
             return
         letter_spacing = self.style["letter_spacing"]
         base = 0 if letter_spacing == "normal" else letter_spacing
@@ -82,14 +94,17 @@ def install_cjk_justification() -> None:
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == line_break.ffi.NULL:
             attr_list = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        offset = 0
-        for char in self.text:
-            size = len(char.encode())
-            if CJK.match(char):
-                attr = pango.pango_attr_letter_spacing_new(units)
-                attr.start_index, attr.end_index = offset, offset + size
-                pango.pango_attr_list_change(attr_list, attr)
-            offset += size
+        # One attribute per run of CJK characters, not per character: a line of 28 characters
+        # is usually one or a few runs. Pango wants byte offsets into the UTF-8 text.
+        offset = position = 0
+        for run in itertools.chain((first,), runs):
+            start, end = run.span()
+            offset += len(text[position:start].encode())
+            size = len(text[start:end].encode())
+            attr = pango.pango_attr_letter_spacing_new(units)
+            attr.start_index, attr.end_index = offset, offset + size
+            pango.pango_attr_list_change(attr_list, attr)
+            offset, position = offset + size, end
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
     inline.count_expandable_spaces = count_expandable_spaces
@@ -126,14 +141,64 @@ def push_to_page_foot(document, css_class: str) -> bool:  # noqa: ANN001 - a wea
     return True
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None, foot_class: str = "") -> bytes:
-    """The PDF of `html`, after checking for Chinese fonts; `foot_class` names a block to set
-    at the foot of the last page."""
+class _PrintSetup(threading.local):
+    """Per thread: one WeasyPrint font configuration and the stylesheets parsed with it.
+
+    WeasyPrint builds a fresh font configuration for every document unless it is given one:
+    fontconfig set up again, every face opened again, @font-face files copied again, and the
+    stylesheet tokenised and its selectors compiled again. None of that depends on the issue,
+    and a server process renders many. A Pango font map must not be used by two threads at
+    once, hence one setup per thread.
+    """
+
+    font_config = None
+    stylesheets: dict
+
+    def __init__(self) -> None:
+        self.stylesheets = {}
+
+
+_setup = _PrintSetup()
+
+
+def forget_setup() -> None:
+    """Drop this thread's font configuration and stylesheets (the next render builds them)."""
+    _setup.font_config = None
+    _setup.stylesheets = {}
+
+
+# WeasyPrint removes the configuration's scratch folder when it is collected; at exit, before
+# the modules it needs are torn down.
+atexit.register(forget_setup)
+
+
+def stylesheet(css: str):  # noqa: ANN201 - a weasyprint CSS and FontConfiguration
+    """The parsed `css` and the font configuration it registered its @font-face rules in."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    if _setup.font_config is None:
+        _setup.font_config = FontConfiguration()
+    sheet = _setup.stylesheets.get(css)
+    if sheet is None:
+        if len(_setup.stylesheets) >= 4:  # a template edited while the server runs
+            _setup.stylesheets.clear()
+        sheet = _setup.stylesheets[css] = CSS(string=css, font_config=_setup.font_config)
+    return sheet, _setup.font_config
+
+
+def html_to_pdf(html: str, *, css: str = "", base_url: str | None = None, foot_class: str = "") -> bytes:
+    """The PDF of `html` styled by `css` (parsed once per thread and kept), after checking for
+    Chinese fonts; `foot_class` names a block to set at the foot of the last page."""
     require_cjk_fonts()
     install_cjk_justification()
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url).render()
+    if css:
+        sheet, font_config = stylesheet(css)
+        document = HTML(string=html, base_url=base_url).render(stylesheets=[sheet], font_config=font_config)
+    else:
+        document = HTML(string=html, base_url=base_url).render()
     if foot_class:
         push_to_page_foot(document, foot_class)
     return document.write_pdf()
