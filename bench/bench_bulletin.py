@@ -43,11 +43,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from bulletins import demo, pdf, rendering, services, text  # noqa: E402
+from bulletins import demo, fonts, pdf, rendering, services, text  # noqa: E402
 from bulletins.models import Bulletin  # noqa: E402
 
 BODIES = [demo.ACTIVITY_DAY.replace("［统计］\n", ""), demo.STATIONS, demo.LIVELIHOOD, demo.XUCHANG]
@@ -136,10 +137,10 @@ def main() -> None:
 
     # For the breakdown only: the same bulletin with ragged lines (no inter-character justification).
     ragged_html = rendering.render_html(rendered(bulletin), for_pdf=True)
-    ragged_css = rendering.pdf_css().replace("text-align: justify;", "")
+    ragged_css = render_to_string(rendering.CSS_TEMPLATE).replace("text-align: justify;", "")
 
     def ragged() -> bytes:
-        return pdf.html_to_pdf(ragged_html, css=ragged_css, foot_class="closing")
+        return pdf.html_to_pdf(ragged_html, css=ragged_css, font_files=fonts.reduced_files(), foot_class="closing")
 
     renders = {"bulletin": ours, "bulletin-cold": ours_cold, "ragged": ragged, "bare": bare,
                "bare-warm": bare_warm, "bare4": bare_faces}
@@ -155,12 +156,12 @@ def main() -> None:
     if args.out:
         Path(args.out).write_bytes(outputs["bulletin"])
     pages = {name: len(PdfReader(io.BytesIO(data)).pages) for name, data in outputs.items()}
-    fonts = {name: len({str(f.get_object()["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+    font_counts = {name: len({str(f.get_object()["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
                         for f in page["/Resources"]["/Font"].values()}) for name, data in outputs.items()}
     chars = sum(len(a.body) + len(a.title) for a in bulletin.articles.all())
     print(f"issue: {bulletin.articles.count()} articles, {chars} characters; "
-          f"bulletin {pages['bulletin']} pages / {fonts['bulletin']} fonts, bare {pages['bare']} pages / "
-          f"{fonts['bare']} fonts; {args.rounds} rounds (median)")
+          f"bulletin {pages['bulletin']} pages / {font_counts['bulletin']} fonts, bare {pages['bare']} pages / "
+          f"{font_counts['bare']} fonts; {args.rounds} rounds (median)")
     med = {name: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
            for name, r in results.items()}
     for name in renders:

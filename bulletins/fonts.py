@@ -8,12 +8,12 @@ whole font: about 50 ms and 800 kB before compression per face, and a 20-27 MB c
 collection in memory while the PDF is written. The bulletin needs four faces (宋 body, bold
 titles, 黑体 and 楷体 headings), so that cost dominated its render.
 
-`font_face_css` returns @font-face rules for copies of those faces cut down to GB 2312 (the
-6,763 characters of everyday simplified Chinese) plus Latin, digits and punctuation: about
-8,000 glyphs without the tables a PDF never reads (OpenType layout, vertical metrics, hinting).
-Each copy has a family name of its own ("… GB"), so the CSS lists it before the full system
-face; a character outside GB 2312 (a rare character in a name, say) falls through to the full
-face, as it did before, and is printed correctly at the old cost.
+`reduced_files` returns copies of those faces cut down to GB 2312 (the 6,763 characters of
+everyday simplified Chinese) plus Latin, digits and punctuation: about 8,000 glyphs without the
+tables a PDF never reads (OpenType layout, vertical metrics, hinting). `bulletins.pdf` adds them
+to WeasyPrint's fontconfig. Each copy has a family name of its own ("… GB"), which bulletin.css
+lists before the full system face; a character outside GB 2312 (a rare character in a name,
+say) falls through to the full face, as it did before, and is printed correctly at the old cost.
 
 The copies are cut with libharfbuzz-subset (well under a second for all four) and stored in
 ``settings.BULLETIN_FONT_CACHE`` (default ``var/cache/fonts``), named after the source file's
@@ -25,8 +25,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +32,8 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
+
+from bulletins import pdf
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +44,16 @@ RECIPE = "gb2312-nolayout-1"
 @dataclass(frozen=True)
 class Face:
     family: str  # the copy's family name, used in bulletin.css
-    source: str  # a fontconfig pattern for the system face it is cut from
-    source_family: str  # the family that pattern must resolve to
-    weight: str = "normal"
+    source_family: str  # the installed family it is cut from
+    weight: str = "normal"  # CSS
+    fc_weight: int = 80  # fontconfig's scale: 80 regular, 200 bold
 
 
 FACES = (
-    Face("Noto Serif CJK SC GB", "Noto Serif CJK SC:weight=regular", "Noto Serif CJK SC"),
-    Face("Noto Serif CJK SC GB", "Noto Serif CJK SC:weight=bold", "Noto Serif CJK SC", "bold"),
-    Face("Noto Sans CJK SC GB", "Noto Sans CJK SC:weight=regular", "Noto Sans CJK SC"),
-    Face("AR PL UKai CN GB", "AR PL UKai CN", "AR PL UKai CN"),
+    Face("Noto Serif CJK SC GB", "Noto Serif CJK SC"),
+    Face("Noto Serif CJK SC GB", "Noto Serif CJK SC", "bold", 200),
+    Face("Noto Sans CJK SC GB", "Noto Sans CJK SC"),
+    Face("AR PL UKai CN GB", "AR PL UKai CN"),
 )
 
 # Tables a PDF viewer never reads from an embedded font: shaping has been done by then, and
@@ -171,15 +171,11 @@ def renamed(data: bytes, family: str) -> bytes:
 
 
 def locate(face: Face) -> tuple[str, int] | None:
-    """The file and index fontconfig gives for the face, if it is really that family."""
-    fc_match = shutil.which("fc-match")
-    if not fc_match:
-        return None
-    out = subprocess.run([fc_match, "-f", "%{file}\n%{index}\n%{family}", face.source],
-                         capture_output=True, text=True, check=False).stdout.split("\n")
-    if len(out) < 3 or face.source_family not in [name.strip() for name in out[2].split(",")]:
-        return None
-    return out[0], int(out[1] or 0)
+    """The file and index of the installed face to cut `face` from."""
+    for installed in pdf.cjk_faces():
+        if face.source_family in installed.families and installed.weight == face.fc_weight:
+            return installed.file, installed.index
+    return None
 
 
 def cache_dir() -> Path:
@@ -217,22 +213,21 @@ def reduced_file(face: Face) -> Path | None:
             os.replace(partial, folder / name)  # atomic: another process may store the same copy
             return folder / name
         except OSError as error:
-            logger.warning("Cannot store a reduced copy of %s in %s: %s", face.source, folder, error)
+            logger.warning("Cannot store a reduced copy of %s in %s: %s", face.source_family, folder, error)
     return None
 
 
 @lru_cache(maxsize=1)
-def font_face_css() -> str:
-    """@font-face rules for the reduced faces that could be made (an empty string if none:
-    the CSS then falls back to the full system faces)."""
-    rules = []
+def reduced_files() -> tuple[Path, ...]:
+    """The reduced faces that could be made, for bulletins.pdf to add to fontconfig (none: the
+    CSS falls back to the full system faces, and the PDF is as before, only slower)."""
+    found = []
     for face in FACES:
         try:
-            target = reduced_file(face)
+            path = reduced_file(face)
         except Exception:  # noqa: BLE001 - a missing library or a font it cannot read: print as before
-            logger.exception("No reduced copy of %s; the full face is used", face.source)
-            target = None
-        if target is not None:
-            rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-                         f'src: url("{target.as_uri()}"); }}')
-    return "\n".join(rules)
+            logger.exception("No reduced copy of %s; the full face is used", face.source_family)
+            path = None
+        if path is not None:
+            found.append(path)
+    return tuple(found)

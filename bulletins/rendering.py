@@ -96,7 +96,7 @@ def context(bulletin: Bulletin, *, for_pdf: bool) -> dict[str, Any]:
         "issue_date": chinese_date(bulletin.issue_date),
         "issued_on": chinese_date(bulletin.issued_on),
         "for_pdf": for_pdf,
-        # The PDF gets its stylesheet apart, parsed once per process (see pdf_css).
+        # The PDF gets its stylesheet apart, parsed once per thread (bulletins.pdf.stylesheet).
         "css": "" if for_pdf else render_to_string(CSS_TEMPLATE),
     }
 
@@ -105,14 +105,10 @@ def render_html(bulletin: Bulletin, *, for_pdf: bool = False) -> str:
     return render_to_string(TEMPLATE, context(bulletin, for_pdf=for_pdf))
 
 
-def pdf_css() -> str:
-    """The print stylesheet: the reduced faces' @font-face rules, then the bulletin's CSS."""
-    return fonts.font_face_css() + "\n" + render_to_string(CSS_TEMPLATE)
-
-
 def render_pdf(bulletin: Bulletin) -> bytes:
     """Render an issue to PDF now (see services.bulletin_pdf for the stored copy)."""
-    return pdf.html_to_pdf(render_html(bulletin, for_pdf=True), css=pdf_css(), foot_class="closing")
+    return pdf.html_to_pdf(render_html(bulletin, for_pdf=True), css=render_to_string(CSS_TEMPLATE),
+                           font_files=fonts.reduced_files(), foot_class="closing")
 
 
 def _template_source(name: str) -> str:

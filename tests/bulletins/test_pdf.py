@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 
 from bulletins import fonts, pdf, rendering
@@ -181,8 +182,7 @@ def test_character_outside_gb2312_is_printed_from_the_full_face(db):
 def test_reduced_faces_are_renamed_copies_with_fewer_glyphs():
     from fontTools.ttLib import TTFont
 
-    rules = fonts.font_face_css()
-    paths = re.findall(r'url\("file://([^"]+)"\)', rules)
+    paths = fonts.reduced_files()
     assert len(paths) == len(fonts.FACES)
     for face, path in zip(fonts.FACES, paths, strict=True):
         font = TTFont(path, lazy=True)
@@ -204,11 +204,12 @@ def test_a_second_render_reuses_the_font_configuration_and_stylesheet(issue):
 
 def test_renders_in_two_threads_at_once_give_the_same_text(issue):
     bulletin = Bulletin.objects.prefetch_related("articles__images", "articles__tables").get(pk=issue.pk)
-    html, css = rendering.render_html(bulletin, for_pdf=True), rendering.pdf_css()
+    html = rendering.render_html(bulletin, for_pdf=True)
+    css = render_to_string(rendering.CSS_TEMPLATE)
     results: list[bytes] = []
 
     def work() -> None:
-        results.append(pdf.html_to_pdf(html, css=css, foot_class="closing"))
+        results.append(pdf.html_to_pdf(html, css=css, font_files=fonts.reduced_files(), foot_class="closing"))
 
     threads = [threading.Thread(target=work) for _ in range(2)]
     for thread in threads:
