@@ -22,9 +22,11 @@ path, size and time, so that a font upgrade makes new copies.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,7 +188,9 @@ def cache_dir() -> Path:
 @lru_cache(maxsize=1)
 def _scratch_dir() -> Path:
     # Only when the cache directory cannot be written: the copies live as long as the process.
-    return Path(tempfile.mkdtemp(prefix="deputywork-fonts-"))
+    folder = Path(tempfile.mkdtemp(prefix="deputywork-fonts-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def reduced_file(face: Face) -> Path | None:
@@ -205,7 +209,8 @@ def reduced_file(face: Face) -> Path | None:
                 return folder / (name + suffix)
     data = renamed(cut(path, index), face.family)
     name += ".otf" if data[:4] == b"OTTO" else ".ttf"
-    for folder in (cache_dir(), _scratch_dir()):
+    for make_folder in (cache_dir, _scratch_dir):  # the scratch folder only if the cache fails
+        folder = make_folder()
         try:
             folder.mkdir(parents=True, exist_ok=True)
             partial = folder / f".{name}.{os.getpid()}"

@@ -193,6 +193,15 @@ def test_reduced_faces_are_renamed_copies_with_fewer_glyphs():
         assert ord("代") in cmap and ord("，") in cmap and ord("堃") not in cmap
 
 
+def test_reduced_copy_goes_to_a_scratch_folder_when_the_cache_cannot_be_written(settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.BULLETIN_FONT_CACHE = blocker / "fonts"  # cannot be made: its parent is a file
+    path = fonts.reduced_file(fonts.FACES[-1])
+    assert path is not None and path.exists()
+    assert blocker not in path.parents
+
+
 def test_a_second_render_reuses_the_font_configuration_and_stylesheet(issue):
     render(issue)
     font_config = pdf._setup.font_config
