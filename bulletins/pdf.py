@@ -7,20 +7,31 @@ a run of half-width digits). CSS Text 3 says that for CJK text the space is shar
 characters; `install_cjk_justification` teaches WeasyPrint that, once per process: the
 extra width of a justified line is spread over its CJK characters as well as its spaces.
 Nothing is inserted into the text, so copying from the PDF and searching in it still work.
+
+A render reuses, per thread, WeasyPrint's font configuration and the parsed stylesheet
+(`stylesheet`); the faces themselves are reduced copies made by `bulletins.fonts`.
 """
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import logging
 import re
 import shutil
 import subprocess
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201d\u2026]")
+CJK_RUN = re.compile(CJK.pattern + "+")
 
+logger = logging.getLogger(__name__)
 
 # WeasyPrint logs every layout step at INFO; a server log needs only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -30,14 +41,37 @@ class CJKFontMissing(ImproperlyConfigured):
     pass
 
 
+@dataclass(frozen=True)
+class InstalledFace:
+    file: str
+    index: int  # the face's index in a font collection (.ttc)
+    weight: int  # fontconfig's scale: 80 regular, 200 bold; 0 for a variable font
+    families: tuple[str, ...]
+
+
 @lru_cache(maxsize=1)
-def cjk_font_families() -> tuple[str, ...]:
-    """Font families that cover Chinese, as fontconfig (which WeasyPrint uses) sees them."""
+def cjk_faces() -> tuple[InstalledFace, ...]:
+    """Faces that cover Chinese, as fontconfig (which WeasyPrint uses) sees them; one fc-list."""
     fc_list = shutil.which("fc-list")
     if not fc_list:
         return ()
-    out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
-    return tuple(sorted({name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}))
+    out = subprocess.run([fc_list, "-f", "%{file}\t%{index}\t%{weight}\t%{family}\n", ":lang=zh"],
+                         capture_output=True, text=True, check=False).stdout
+    faces = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 4:
+            continue
+        families = tuple(name.strip() for name in parts[3].split(",") if name.strip())
+        # A variable font gives a weight range ("[0 210]"): 0, never matched as one weight.
+        weight = int(parts[2]) if parts[2].isdigit() else 0
+        faces.append(InstalledFace(parts[0], int(parts[1] or 0), weight, families))
+    return tuple(faces)
+
+
+def cjk_font_families() -> tuple[str, ...]:
+    """Font families that cover Chinese."""
+    return tuple(sorted({name for face in cjk_faces() for name in face.families}))
 
 
 def require_cjk_fonts() -> None:
@@ -74,7 +108,12 @@ def install_cjk_justification() -> None:
     def set_text(self, text, justify=False):  # noqa: ANN001, ANN202
         original_set_text(self, text, justify)
         spacing = self.justification_spacing if justify else 0
-        if not spacing or not CJK.search(self.text):
+        if not spacing:
+            return
+        text = self.text
+        runs = CJK_RUN.finditer(text)
+        first = next(runs, None)
+        if first is None:
             return
         letter_spacing = self.style["letter_spacing"]
         base = 0 if letter_spacing == "normal" else letter_spacing
@@ -82,14 +121,17 @@ def install_cjk_justification() -> None:
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == line_break.ffi.NULL:
             attr_list = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        offset = 0
-        for char in self.text:
-            size = len(char.encode())
-            if CJK.match(char):
-                attr = pango.pango_attr_letter_spacing_new(units)
-                attr.start_index, attr.end_index = offset, offset + size
-                pango.pango_attr_list_change(attr_list, attr)
-            offset += size
+        # One attribute per run of CJK characters, not per character: a line of 28 characters
+        # is usually one or a few runs. Pango wants byte offsets into the UTF-8 text.
+        offset = position = 0
+        for run in itertools.chain((first,), runs):
+            start, end = run.span()
+            offset += len(text[position:start].encode())
+            size = len(text[start:end].encode())
+            attr = pango.pango_attr_letter_spacing_new(units)
+            attr.start_index, attr.end_index = offset, offset + size
+            pango.pango_attr_list_change(attr_list, attr)
+            offset, position = offset + size, end
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
     inline.count_expandable_spaces = count_expandable_spaces
@@ -126,14 +168,83 @@ def push_to_page_foot(document, css_class: str) -> bool:  # noqa: ANN001 - a wea
     return True
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None, foot_class: str = "") -> bytes:
-    """The PDF of `html`, after checking for Chinese fonts; `foot_class` names a block to set
-    at the foot of the last page."""
+class _PrintSetup(threading.local):
+    """Per thread: one WeasyPrint font configuration and the stylesheets parsed with it.
+
+    WeasyPrint builds a fresh font configuration for every document unless it is given one:
+    fontconfig set up again, every face opened again, and the stylesheet tokenised and its
+    selectors compiled again. None of that depends on the issue, and a server process renders
+    many. A Pango font map must not be used by two threads at once, hence one setup per thread.
+    """
+
+    font_config = None
+    font_files: tuple[str, ...] = ()
+    stylesheets: dict
+
+    def __init__(self) -> None:
+        self.stylesheets = {}
+
+
+_setup = _PrintSetup()
+
+
+def forget_setup() -> None:
+    """Drop this thread's font configuration and stylesheets (the next render builds them)."""
+    _setup.font_config = None
+    _setup.font_files = ()
+    _setup.stylesheets = {}
+
+
+# WeasyPrint removes a configuration's scratch folder when it is collected; at exit, before
+# the modules it needs are torn down.
+atexit.register(forget_setup)
+
+
+def _font_configuration(font_files: tuple[str, ...]):  # noqa: ANN202 - a weasyprint FontConfiguration
+    """A font configuration that also knows `font_files`, added to fontconfig as they are: no
+    @font-face rule, which would copy each file to a scratch folder for every configuration."""
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    for path in font_files:
+        # `_config` is the FcConfig WeasyPrint's own @font-face support adds files to.
+        if not fontconfig.FcConfigAppFontAddFile(font_config._config, path.encode()):  # noqa: SLF001
+            logger.warning("fontconfig could not load %s", path)
+    if font_files:
+        pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", font_config.font_map))
+    return font_config
+
+
+def stylesheet(css: str, font_files: tuple[str, ...] = ()):  # noqa: ANN201 - weasyprint objects
+    """The parsed `css` and a font configuration with `font_files`, both kept for this thread."""
+    from weasyprint import CSS
+
+    if _setup.font_config is None or _setup.font_files != font_files:
+        forget_setup()
+        _setup.font_config, _setup.font_files = _font_configuration(font_files), font_files
+    sheet = _setup.stylesheets.get(css)
+    if sheet is None:
+        if len(_setup.stylesheets) >= 4:  # a template edited while the server runs
+            _setup.stylesheets.clear()
+        sheet = _setup.stylesheets[css] = CSS(string=css, font_config=_setup.font_config)
+    return sheet, _setup.font_config
+
+
+def html_to_pdf(html: str, *, css: str = "", font_files: Sequence[Path] = (), base_url: str | None = None,
+                foot_class: str = "") -> bytes:
+    """The PDF of `html` styled by `css`, with `font_files` usable besides the installed fonts
+    (both kept per thread for the next render), after checking for Chinese fonts; `foot_class`
+    names a block to set at the foot of the last page."""
     require_cjk_fonts()
     install_cjk_justification()
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url).render()
+    if css or font_files:
+        sheet, font_config = stylesheet(css, tuple(str(path) for path in font_files))
+        document = HTML(string=html, base_url=base_url).render(stylesheets=[sheet], font_config=font_config)
+    else:
+        document = HTML(string=html, base_url=base_url).render()
     if foot_class:
         push_to_page_foot(document, foot_class)
     return document.write_pdf()

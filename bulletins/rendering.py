@@ -16,7 +16,7 @@ from typing import Any
 
 from django.template.loader import get_template, render_to_string
 
-from bulletins import pdf, text
+from bulletins import fonts, pdf, text
 from bulletins.models import Article, Bulletin
 from deputywork import figures
 
@@ -96,7 +96,8 @@ def context(bulletin: Bulletin, *, for_pdf: bool) -> dict[str, Any]:
         "issue_date": chinese_date(bulletin.issue_date),
         "issued_on": chinese_date(bulletin.issued_on),
         "for_pdf": for_pdf,
-        "css": render_to_string(CSS_TEMPLATE),
+        # The PDF gets its stylesheet apart, parsed once per thread (bulletins.pdf.stylesheet).
+        "css": "" if for_pdf else render_to_string(CSS_TEMPLATE),
     }
 
 
@@ -106,7 +107,8 @@ def render_html(bulletin: Bulletin, *, for_pdf: bool = False) -> str:
 
 def render_pdf(bulletin: Bulletin) -> bytes:
     """Render an issue to PDF now (see services.bulletin_pdf for the stored copy)."""
-    return pdf.html_to_pdf(render_html(bulletin, for_pdf=True), foot_class="closing")
+    return pdf.html_to_pdf(render_html(bulletin, for_pdf=True), css=render_to_string(CSS_TEMPLATE),
+                           font_files=fonts.reduced_files(), foot_class="closing")
 
 
 def _template_source(name: str) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 
 import pytest
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from bulletins import pdf, rendering
+from bulletins import fonts, pdf, rendering
 from bulletins.models import Bulletin
 from tests.factories import ArticleFactory, BulletinFactory
 
@@ -142,3 +144,87 @@ def test_forty_thousand_character_article_renders_a_correct_long_pdf(db):
     assert "四万字长文" in squeeze(reader.pages[0].extract_text())
     assert "印发" in squeeze(reader.pages[-1].extract_text())
     assert elapsed < 20
+
+
+def embedded_fonts(reader: PdfReader) -> dict[str, int]:
+    """Embedded font name -> length of its decoded font program."""
+    found: dict[str, int] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"].get_object()
+            for key in ("/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    found[str(font["/BaseFont"]).split("+", 1)[-1]] = len(descriptor[key].get_object().get_data())
+    return found
+
+
+def test_common_text_is_set_from_the_reduced_faces_and_embeds_small_font_programs(issue):
+    fonts = embedded_fonts(render(issue))
+    # Body, bold titles, 黑体 and 楷体 headings, all from the GB 2312 copies of bulletins.fonts.
+    assert set(fonts) == {"Noto-Serif-CJK-SC-GB", "Noto-Serif-CJK-SC-GB-Bold", "Noto-Sans-CJK-SC-GB",
+                          "AR-PL-UKai-CN-GB-Bold"}, fonts
+    # A subset of the full Noto collections keeps ~63,000 empty glyph slots: 770 kB or more each.
+    assert max(fonts.values()) < 400_000, fonts
+
+
+def test_character_outside_gb2312_is_printed_from_the_full_face(db):
+    bulletin = BulletinFactory(number=42)
+    # 堃 and 喆 are in names but not in GB 2312.
+    ArticleFactory(bulletin=bulletin, title="代表风采", body="县人大代表王堃、李喆走访群众。")
+    reader = render(bulletin)
+    assert "王堃、李喆" in squeeze(reader.pages[0].extract_text())
+    fonts = embedded_fonts(reader)
+    assert "Noto-Serif-CJK-SC" in fonts and "Noto-Serif-CJK-SC-GB" in fonts, fonts
+
+
+def test_reduced_faces_are_renamed_copies_with_fewer_glyphs():
+    from fontTools.ttLib import TTFont
+
+    paths = fonts.reduced_files()
+    assert len(paths) == len(fonts.FACES)
+    for face, path in zip(fonts.FACES, paths, strict=True):
+        font = TTFont(path, lazy=True)
+        # Its own family name, so that a request for the full face never gets the copy.
+        assert font["name"].getDebugName(1) == face.family
+        assert 7_000 < font["maxp"].numGlyphs < 10_000
+        cmap = font.getBestCmap()
+        assert ord("代") in cmap and ord("，") in cmap and ord("堃") not in cmap
+
+
+def test_reduced_copy_goes_to_a_scratch_folder_when_the_cache_cannot_be_written(settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.BULLETIN_FONT_CACHE = blocker / "fonts"  # cannot be made: its parent is a file
+    path = fonts.reduced_file(fonts.FACES[-1])
+    assert path is not None and path.exists()
+    assert blocker not in path.parents
+
+
+def test_a_second_render_reuses_the_font_configuration_and_stylesheet(issue):
+    render(issue)
+    font_config = pdf._setup.font_config
+    sheets = dict(pdf._setup.stylesheets)
+    render(issue)
+    assert pdf._setup.font_config is font_config
+    assert pdf._setup.stylesheets == sheets
+
+
+def test_renders_in_two_threads_at_once_give_the_same_text(issue):
+    bulletin = Bulletin.objects.prefetch_related("articles__images", "articles__tables").get(pk=issue.pk)
+    html = rendering.render_html(bulletin, for_pdf=True)
+    css = render_to_string(rendering.CSS_TEMPLATE)
+    results: list[bytes] = []
+
+    def work() -> None:
+        results.append(pdf.html_to_pdf(html, css=css, font_files=fonts.reduced_files(), foot_class="closing"))
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    texts = {squeeze("".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)) for data in results}
+    assert len(results) == 2 and len(texts) == 1
+    assert "印发" in texts.pop()
