@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from deputywork.fonts import INSTALL_HINT, CJKFontMissing
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201d\u2026]")
 CJK_RUN = re.compile(CJK.pattern + "+")
@@ -35,10 +35,6 @@ logger = logging.getLogger(__name__)
 
 # WeasyPrint logs every layout step at INFO; a server log needs only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-
-class CJKFontMissing(ImproperlyConfigured):
-    pass
 
 
 @dataclass(frozen=True)
@@ -77,11 +73,8 @@ def cjk_font_families() -> tuple[str, ...]:
 def require_cjk_fonts() -> None:
     """Stop with a clear message instead of printing empty boxes where the Chinese should be."""
     if not cjk_font_families():
-        raise CJKFontMissing(
-            "没有安装中文字体，无法生成简报PDF。请安装 fonts-noto-cjk 和 fonts-arphic-ukai "
-            "（apt-get install fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0），然后重试。"
-            " No CJK font found by fontconfig (fc-list :lang=zh is empty)."
-        )
+        raise CJKFontMissing(f"没有安装中文字体，无法生成简报PDF。请安装中文字体：{INSTALL_HINT}，然后重试。"
+                             " No CJK font found by fontconfig (fc-list :lang=zh is empty).")
 
 
 _installed = False
