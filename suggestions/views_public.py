@@ -1,6 +1,7 @@
 """Public pages for residents: send an opinion from a QR code, follow it by its tracking code.
 
-No login, phone-sized, no external resources, no script. Nothing here shows a name or phone.
+No login, phone-sized, no external resources; the form works without script (one small script only
+keeps what was typed when the network fails). Nothing here shows a name or phone.
 """
 
 from __future__ import annotations
