@@ -82,7 +82,16 @@ class Steps:
         self.shots: list[tuple[str, bytes]] = []
 
     def shot(self, page, name: str) -> None:
-        self.shots.append((name, page.screenshot(full_page=True)))
+        # A screenshot is evidence, not a check: one taken while a tap's navigation is under way
+        # may fail in Chromium; wait for the page, try once more, and never fail the test for it.
+        from playwright.sync_api import Error
+
+        for _ in range(2):
+            try:
+                self.shots.append((name, page.screenshot(full_page=True)))
+                return
+            except Error:
+                page.wait_for_load_state()
 
     def save(self, test_name: str) -> Path:
         folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", test_name)

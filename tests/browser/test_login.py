@@ -19,6 +19,7 @@ def test_wrong_password_is_told_in_chinese(phone, live_server, steps, transactio
     phone.goto(f"{live_server.url}/accounts/login/")
     phone.get_by_label("用户名").fill("office")
     phone.get_by_label("密码").fill("wrong")
-    phone.get_by_role("button", name="登录").tap()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="登录").tap()
     steps.shot(phone, "wrong-password")
     assert phone.get_by_role("alert").inner_text() == "用户名或密码不正确，请重新输入。"
