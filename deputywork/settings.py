@@ -17,10 +17,19 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Management commands that sign nothing that outlives them (a schema check in CI, migrate,
+# collectstatic at build time) run without the site's key; manage.py names the command.
+KEYLESS_COMMANDS = {"makemigrations", "migrate", "showmigrations", "sqlmigrate", "check", "collectstatic",
+                    "help", "version"}
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-only-for-debug"
+    elif env.str("DEPUTYWORK_COMMAND", default="") in KEYLESS_COMMANDS:
+        from django.core.management.utils import get_random_secret_key
+
+        SECRET_KEY = get_random_secret_key()
+    else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-debug"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -30,6 +30,22 @@ def test_secret_key_required_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_schema_commands_run_without_a_key_but_nothing_that_serves_or_signs(tmp_path):
+    clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
+             "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "manage.py", *args], env=clean, cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+
+    check = manage("makemigrations", "--check", "--dry-run")
+    assert check.returncode == 0, check.stderr
+    assert "No changes detected" in check.stdout
+    for command in (["send_reminders"], ["seed_demo"], ["createsuperuser", "--no-input"]):
+        refused = manage(*command)
+        assert "SECRET_KEY must be set" in refused.stdout + refused.stderr
+
+
 def test_debug_is_off_unless_asked():
     result = run_settings({"SECRET_KEY": "x" * 50}, "print(settings.DEBUG)")
     assert result.stdout.strip() == "False"
