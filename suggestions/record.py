@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from deputies.models import Deputy
 from liaison.record import RecordItem, RecordSection
@@ -37,11 +38,12 @@ def suggestions_section(deputies: Sequence[Deputy], year: int) -> dict[int, Reco
             received=Count("pk"), handled=Count("pk", filter=~Q(status=OpinionStatus.SUBMITTED)))
     )
     out = {}
+    def item(s: Suggestion, role: str) -> RecordItem:
+        day = timezone.localdate(s.submitted_at) if s.submitted_at else None  # the day in China, not UTC
+        return RecordItem(day, f"{role}：{s.number} {s.title}", s.get_status_display())
+
     for d in deputies:
-        items = [RecordItem(s.submitted_at.date() if s.submitted_at else None, f"领衔：{s.number} {s.title}",
-                            s.get_status_display()) for s in led[d.pk]]
-        items += [RecordItem(s.submitted_at.date() if s.submitted_at else None, f"联名：{s.number} {s.title}",
-                             s.get_status_display()) for s in cosigned[d.pk]]
+        items = [item(s, "领衔") for s in led[d.pk]] + [item(s, "联名") for s in cosigned[d.pk]]
         items.sort(key=lambda i: (i.date is None, i.date))
         received, handled = opinions.get(d.pk, (0, 0))
         out[d.pk] = RecordSection("suggestions", "提出建议和联系群众", [

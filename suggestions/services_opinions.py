@@ -368,7 +368,8 @@ def opinion_from_reception(*, entry: ReceptionEntry, actor: User) -> Opinion:
     """Turn one reception register entry into an opinion (channel 联络站接待), once.
 
     The opinion goes to the first deputy on duty and to the station, carries the visitor's
-    name and (mobile) phone, and then follows what was done on the spot, through the
+    name and (mobile) phone for handling, with no consent recorded (the register asks for none;
+    the phone stays masked for deputies), and then follows what was done on the spot, through the
     workflow: answered on the spot → accepted and answered with the entry's reply; declined →
     declined with the reason and where the visitor was sent; forwarded or to become a
     suggestion → accepted, for the deputy to forward to a unit or start the suggestion.
@@ -389,7 +390,7 @@ def opinion_from_reception(*, entry: ReceptionEntry, actor: User) -> Opinion:
             content=content[:2000], deputy=deputies[0] if deputies else None, station=locked.station,
             reception=locked, category=_category_for_reception(ReceptionCategory(locked.category).label),
             resident_name=locked.visitor_name, resident_phone=phone if re.fullmatch(MOBILE_REGEX, phone) else "",
-            consent=True, channel=Channel.RECEPTION, entered_by=actor, sender=f"reception:{locked.uid}",
+            consent=False, channel=Channel.RECEPTION, entered_by=actor, sender=f"reception:{locked.uid}",
         )
         opinion = submitted.opinion
         note = f"{locked.date:%Y-%m-%d} {locked.station.name}接待登记"

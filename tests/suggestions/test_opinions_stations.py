@@ -86,6 +86,7 @@ def test_reception_entries_become_opinions_following_what_was_done(station, depu
         "reception", "answered", station, deputy_user.deputy, answered)
     assert a.public_reply == "已联系镇供电所，本周内修复。" and a.category.name == "城乡建设"
     assert a.resident_name == "王桂兰" and a.resident_phone == "13733334444" and a.entered_by == office_user
+    assert not a.consent and not a.callback_ok  # nothing the visitor did not say at the station
     assert list(OpinionEvent.objects.filter(opinion=a).values_list("to_status", flat=True)) == [
         "submitted", "accepted", "answered"]
 
@@ -109,15 +110,19 @@ def test_only_staff_convert_and_short_matters_are_refused(station, deputy_user, 
     assert not Opinion.objects.exists()
 
 
-def test_pending_receptions_page_scoped_masked_and_converts(client, station, deputy_user, township_user,
-                                                            other_township_user, office_user,
-                                                            django_assert_max_num_queries):
+def test_pending_receptions_page_is_scoped_and_converts_the_ticked_ones(client, station, deputy_user,
+                                                                         township_user, other_township_user,
+                                                                         django_assert_max_num_queries):
     entries = [_entry(station, deputy_user.deputy) for _ in range(5)]
     client.force_login(township_user)
     url = reverse("suggestions:staff_from_receptions")
     with django_assert_max_num_queries(6):  # session, user, region, entries, their deputies
         page = client.get(url).content.decode()
     assert page.count('name="entry"') == 5 and "王桂兰" in page
+
+    client.force_login(deputy_user)  # a deputy on duty does not convert: staff do
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"entry": [str(entries[0].uid)]}).status_code == 404
 
     client.force_login(other_township_user)  # another township sees none of them and converts none
     page = client.get(url).content.decode()

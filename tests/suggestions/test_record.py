@@ -1,8 +1,11 @@
 """The suggestions' section of each deputy's performance record (履职档案)."""
 
+import datetime as dt
+
 from django.urls import reverse
 
 from liaison.record import performance_record, performance_records
+from suggestions.models import Suggestion
 from suggestions.services_suggestions import suggestion_register, suggestion_submit
 from tests.factories import DeputyFactory, OpinionFactory, SuggestionFactory, UserFactory
 
@@ -21,6 +24,8 @@ def test_led_cosigned_registered_and_opinions_counted_per_year(county, office_us
     suggestion_submit(suggestion=submitted, actor=None)
     SuggestionFactory(lead_deputy=zhang, congress=registered.congress, title="还在草稿里的建议")  # not counted
     SuggestionFactory(lead_deputy=zhang, congress=registered.congress, year=2025)  # another year
+    # Submitted late in the evening of 1 March in UTC: 2 March in China, and the record says so.
+    Suggestion.objects.filter(pk=registered.pk).update(submitted_at=dt.datetime(2026, 3, 1, 17, tzinfo=dt.UTC))
     OpinionFactory(deputy=zhang)
     OpinionFactory(deputy=zhang, status="accepted")
 
@@ -33,6 +38,7 @@ def test_led_cosigned_registered_and_opinions_counted_per_year(county, office_us
     texts = [i.text for i in section.items]
     assert any("关于北关村主街排水改造的建议" in t and t.startswith("领衔：") for t in texts)
     assert not any("草稿" in t for t in texts)
+    assert next(i.date for i in section.items if "排水改造" in i.text) == dt.date(2026, 3, 2)
 
     f_li = figures(performance_record(li, 2026))
     assert (f_li["领衔提出建议（件）"], f_li["联名提出建议（件）"]) == (0, 1)
