@@ -47,14 +47,21 @@ def _new_version() -> None:
     cache.set(VERSION_KEY, secrets.token_hex(8), None)
 
 
-def cached(key: str, compute: Callable[[], T]) -> T:
+def entry_keys(key: str) -> list[str]:
+    """The cache keys `cached(key, …)` reads, for a caller that fetches them with other work."""
+    return [VERSION_KEY, f"public-pages:{key}"]
+
+
+def cached(key: str, compute: Callable[[], T], found: dict[str, Any] | None = None) -> T:
     """`compute()`, or what it returned last under the current public version.
 
-    One cache round trip when the entry is fresh. The version is read before `compute`
-    runs, so a change committed while computing leaves an entry that is already stale.
+    One cache round trip when the entry is fresh, none when the caller passes what it
+    `found` under `entry_keys(key)`. The version is read before `compute` runs, so a change
+    committed while computing leaves an entry that is already stale.
     """
     key = f"public-pages:{key}"
-    found = cache.get_many([VERSION_KEY, key])
+    if found is None:
+        found = cache.get_many([VERSION_KEY, key])
     version, entry = found.get(VERSION_KEY), found.get(key)
     if version is not None and entry is not None and entry[0] == version:
         return entry[1]

@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,8 +57,9 @@ class RateLimited(Exception):
     """Too many submissions from one address or for one phone number."""
 
 
-def rate_limit_hits(counters: list[tuple[str, int]]) -> list[float]:
-    """Count one hit on each `(key, window)` counter; for each, the hits in the last window.
+def rate_limit_hits(counters: list[tuple[str, int]], read: Sequence[str] = ()) -> tuple[list[float], dict]:
+    """Count one hit on each `(key, window)` counter; for each, the hits in the last window,
+    and the cache entries named in `read` (fetched in the same round trip).
 
     A sliding window estimated from two fixed ones: this window's count plus the previous
     window's, weighted by how much of it still lies within the last `window` seconds. (Fixed
@@ -85,8 +88,14 @@ def rate_limit_hits(counters: list[tuple[str, int]]) -> list[float]:
             pipe.set(raw_key, 0, ex=2 * window + 5, nx=True)  # read again as "previous" next window
             pipe.incr(raw_key)
             pipe.get(backend.make_and_validate_key(previous))
+        raw_read = [backend.make_and_validate_key(key) for key in read]
+        if raw_read:
+            pipe.mget(raw_read)
         replies = pipe.execute()
-        counts = [(int(replies[i + 1]), int(replies[i + 2] or 0)) for i in range(0, len(replies), 3)]
+        counts = [(int(replies[i + 1]), int(replies[i + 2] or 0)) for i in range(0, 3 * len(keys), 3)]
+        loads = backend._cache._serializer.loads
+        found = {key: loads(value) for key, value in zip(read, replies[-1] if raw_read else [], strict=True)
+                 if value is not None}
     else:
         for key, previous, window, _ in keys:
             backend.add(key, 0, timeout=2 * window + 5)
@@ -96,7 +105,8 @@ def rate_limit_hits(counters: list[tuple[str, int]]) -> list[float]:
                 backend.add(key, 1, timeout=2 * window + 5)
                 count = 1
             counts.append((count, int(backend.get(previous) or 0)))
-    return [current + earlier * weight for (current, earlier), (*_, weight) in zip(counts, keys, strict=True)]
+        found = backend.get_many(read) if read else {}
+    return [current + earlier * weight for (current, earlier), (*_, weight) in zip(counts, keys, strict=True)], found
 
 
 def _digest(value: str) -> str:
@@ -104,23 +114,26 @@ def _digest(value: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:24]
 
 
-def opinion_rate_check(*, ip: str, phone: str = "") -> None:
-    """Raise RateLimited when this address or phone has sent too much (settings.OPINION_RATE_LIMITS)."""
-    if not getattr(settings, "OPINION_RATE_LIMIT_ENABLED", True):
-        return
+def opinion_rate_check(*, ip: str, phone: str = "", read: Sequence[str] = ()) -> dict:
+    """Raise RateLimited when this address or phone has sent too much (settings.OPINION_RATE_LIMITS).
+
+    Returns the cache entries named in `read`, fetched in the same round trip as the counters.
+    """
     limits = getattr(settings, "OPINION_RATE_LIMITS", {})
     checks = []  # (key, window, limit)
-    if ip:
-        ip_limit, ip_window = limits.get("ip", (10, 60))
-        checks.append((f"ip:{_digest(ip)}", ip_window, ip_limit))
-    if phone:
-        phone_limit, phone_window = limits.get("phone", (5, 3600))
-        checks.append((f"phone:{_digest(phone)}", phone_window, phone_limit))
+    if getattr(settings, "OPINION_RATE_LIMIT_ENABLED", True):
+        if ip:
+            ip_limit, ip_window = limits.get("ip", (10, 60))
+            checks.append((f"ip:{_digest(ip)}", ip_window, ip_limit))
+        if phone:
+            phone_limit, phone_window = limits.get("phone", (5, 3600))
+            checks.append((f"phone:{_digest(phone)}", phone_window, phone_limit))
     if not checks:
-        return
-    counts = rate_limit_hits([(key, window) for key, window, _ in checks])
+        return caches[DEFAULT_CACHE_ALIAS].get_many(read) if read else {}
+    counts, found = rate_limit_hits([(key, window) for key, window, _ in checks], read)
     if any(count > limit for count, (_, _, limit) in zip(counts, checks, strict=True)):
         raise RateLimited
+    return found
 
 
 # --- submitting ----------------------------------------------------------------------------------
@@ -186,59 +199,104 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
                                       station_id=station.pk if station else None)
     region = township_of(place) or opinion_target_region(deputy=deputy, group=group, station=station)
     region = township_of(region)
-    with transaction.atomic():
-        existing_pk = _lock_and_find_recent(fingerprint)
+    opinion = Opinion(
+        channel=channel, deputy=deputy, group=group, station=station, reception=reception, region=region,
+        place=place, place_detail=place_detail, category=category, content=content,
+        resident_name=resident_name.strip(), resident_phone=resident_phone,
+        callback_ok=callback_ok and bool(resident_phone), consent=consent, entered_by=entered_by,
+        fingerprint=fingerprint,
+    )
+    # Field rules only: the form checked the choices, the database checks keys and uniqueness.
+    opinion.full_clean(exclude=["tracking_code", "deputy", "group", "station", "reception", "region", "place",
+                                "category", "entered_by", "forwarded_to"], validate_unique=False,
+                       validate_constraints=False)
+    event = OpinionEvent(actor=entered_by, from_status="", to_status=OpinionStatus.SUBMITTED,
+                         note=Channel(channel).label, data={"channel": channel})
+    recipients = _recipients(opinion)
+    photos = (photos or [])[:MAX_PHOTOS]
+    # Without photos on PostgreSQL no transaction is opened here: the one statement string that
+    # stores everything is a transaction by itself (or part of the caller's).
+    with transaction.atomic() if photos or connection.vendor != "postgresql" else nullcontext():
+        existing_pk = _store_once(opinion, event, [user.pk for user, _ in recipients])
         if existing_pk is not None:
             return Submitted(Opinion.objects.get(pk=existing_pk), created=False)
-        opinion = Opinion(
-            channel=channel, deputy=deputy, group=group, station=station, reception=reception, region=region,
-            place=place, place_detail=place_detail, category=category, content=content,
-            resident_name=resident_name.strip(), resident_phone=resident_phone,
-            callback_ok=callback_ok and bool(resident_phone), consent=consent, entered_by=entered_by,
-            fingerprint=fingerprint,
-        )
-        # Field rules only: the form checked the choices, the database checks keys and uniqueness.
-        opinion.full_clean(exclude=["tracking_code", "deputy", "group", "station", "reception", "region", "place",
-                                    "category", "entered_by", "forwarded_to"], validate_unique=False,
-                           validate_constraints=False)
-        opinion.save()
-        for data in (photos or [])[:MAX_PHOTOS]:
+        for data in photos:
             photo = OpinionPhoto(opinion=opinion)
             photo.image.save("photo.jpg", ContentFile(data), save=True)
-        OpinionEvent.objects.create(opinion=opinion, actor=entered_by, from_status="",
-                                    to_status=OpinionStatus.SUBMITTED, note=Channel(channel).label,
-                                    data={"channel": channel})
-        _notify(opinion, _recipients(opinion))
+        _email(opinion, [email for _, email in recipients])
     log.info("opinion %s submitted via %s", opinion.pk, channel)
     return Submitted(opinion, created=True)
 
 
-def _lock_and_find_recent(fingerprint: str) -> int | None:
-    """The id of an opinion with this fingerprint stored within DUPLICATE_WINDOW, or None.
+def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int | None:
+    """Store the opinion, its first event and the portal notices, unless a double tap did.
 
-    First serialises submissions with one fingerprint until the transaction ends. PostgreSQL:
-    a transaction-level advisory lock keyed by the fingerprint, so a second process waits and
-    then finds the first one's row (the lookup is a statement of its own, with a snapshot
-    taken after the wait). SQLite: the project opens write transactions IMMEDIATE, which
-    already serialises writers. Plain SQL: this runs on every submit, and two short
-    statements cost less than compiling a queryset.
+    Returns the id of the opinion stored by the same fingerprint within DUPLICATE_WINDOW, or
+    None once `opinion` is saved. Submissions with one fingerprint are serialised until the
+    transaction ends. PostgreSQL: a transaction-level advisory lock keyed by the fingerprint,
+    so a second process waits, then finds the first one's row. The lock, the look-up and the
+    three inserts go in one string, one round trip: psycopg binds the parameters on the
+    client, the statements of one string share one transaction, and in READ COMMITTED each
+    statement takes its own snapshot, the look-up's after the lock is held. SQLite: the
+    project opens write transactions IMMEDIATE, which already serialises writers.
     """
-    since = connection.ops.adapt_datetimefield_value(timezone.now() - dt.timedelta(seconds=DUPLICATE_WINDOW))
+    since = timezone.now() - dt.timedelta(seconds=DUPLICATE_WINDOW)
+    if connection.vendor != "postgresql":
+        existing = Opinion.objects.filter(fingerprint=opinion.fingerprint, submitted_at__gte=since)
+        existing_pk = existing.values_list("pk", flat=True).first()
+        if existing_pk is None:
+            opinion.save()
+            event.opinion = opinion
+            event.save()
+            OpinionNotice.objects.bulk_create([OpinionNotice(user_id=pk, opinion=opinion) for pk in notify],
+                                              ignore_conflicts=True)
+        return existing_pk
     quote = connection.ops.quote_name
-    lookup = (f"SELECT {quote('id')} FROM {quote(Opinion._meta.db_table)} "  # noqa: S608 - names only
-              f"WHERE {quote('fingerprint')} = %s AND {quote('submitted_at')} >= %s LIMIT 1")
+    o_cols, o_values, o_params = _insert_row(opinion)
+    e_cols, e_values, e_params = _insert_row(event, opinion_id="stored.id")
+    n_cols, n_values, n_params = _insert_row(OpinionNotice(), opinion_id="stored.id", user_id="u.id")
+    opinions, events, notices = (quote(m._meta.db_table) for m in (Opinion, OpinionEvent, OpinionNotice))
+    statement = (  # noqa: S608 - table and column names only; every value is a parameter
+        f"SELECT pg_advisory_xact_lock(%s); "
+        f"WITH existing AS (SELECT id FROM {opinions} WHERE fingerprint = %s AND submitted_at >= %s LIMIT 1), "
+        f"stored AS (INSERT INTO {opinions} ({o_cols}) SELECT {o_values} WHERE NOT EXISTS (SELECT FROM existing) "
+        f"RETURNING id), "
+        f"event AS (INSERT INTO {events} ({e_cols}) SELECT {e_values} FROM stored), "
+        f"notice AS (INSERT INTO {notices} ({n_cols}) SELECT {n_values} FROM stored, unnest(%s::integer[]) AS u(id) "
+        f"ON CONFLICT DO NOTHING) "
+        f"SELECT id, false FROM stored UNION ALL SELECT id, true FROM existing")
+    params = [int(opinion.fingerprint[:15], 16),  # the key fits a bigint
+              opinion.fingerprint, since, *o_params, *e_params, *n_params, notify]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One round trip for both: psycopg binds the parameters on the client, and in READ
-            # COMMITTED each statement of the string takes its own snapshot, the lookup's
-            # after the lock is held.
-            cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {lookup}",
-                           [int(fingerprint[:15], 16), fingerprint, since])  # the key fits a bigint
-            cursor.nextset()
+        cursor.execute(statement, params)
+        cursor.nextset()
+        pk, found = cursor.fetchone()
+    if found:
+        return pk
+    # The dates were set on the instance as they were prepared (pre_save), as a save() does.
+    opinion.pk, opinion._state.adding = pk, False
+    return None
+
+
+def _insert_row(obj: models.Model, **sql: str) -> tuple[str, str, list]:
+    """Columns, values and parameters to insert `obj` (its primary key left to the database),
+    prepared as Django's insert does; `sql` puts an SQL expression in place of some columns."""
+    quote = connection.ops.quote_name
+    columns, values, params = [], [], []
+    for field in obj._meta.local_concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        if field.attname in sql:
+            values.append(sql[field.attname])
+            continue
+        value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+        if value is None or value == "" or isinstance(value, bool):  # literals: fewer values to quote
+            values.append({None: "NULL", "": "''", True: "true", False: "false"}[value])
         else:
-            cursor.execute(lookup, [fingerprint, since])
-        row = cursor.fetchone()
-    return row[0] if row else None
+            values.append("%s")
+            params.append(value)
+    return ", ".join(columns), ", ".join(values), params
 
 
 def _recipients(opinion: Opinion) -> list[tuple[User, str]]:
@@ -264,7 +322,12 @@ def _notify(opinion: Opinion, recipients: list[tuple[User, str]]) -> None:
     """A portal notice for each user (one insert); one email after commit to those with an address."""
     OpinionNotice.objects.bulk_create([OpinionNotice(user=user, opinion=opinion) for user, _ in recipients],
                                       ignore_conflicts=True)
-    emails = sorted({email for _, email in recipients if email})
+    _email(opinion, [email for _, email in recipients])
+
+
+def _email(opinion: Opinion, addresses: list[str]) -> None:
+    """One email, after commit, to the recipients who have an address."""
+    emails = sorted({email for email in addresses if email})
     if not emails:
         return
     link = settings.SITE_BASE_URL + reverse("suggestions:inbox_detail", args=[opinion.pk])

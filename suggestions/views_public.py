@@ -92,13 +92,16 @@ def _opinion_form(request: HttpRequest, *, key: str, target: Callable[[], Recipi
     if request.method == "GET" and public_cache.is_plain_visitor(request):
         html = public_cache.cached(f"opinion-form:{key}", lambda: _render_empty_form(request, _found(target())))
         return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    found = None
     if request.method == "POST":
         phone = "".join(request.POST.get("resident_phone", "").split())
         try:
-            opinion_rate_check(ip=client_ip(request), phone=phone if re.fullmatch(_MOBILE, phone) else "")
+            # The counters and the cached recipient in one round trip.
+            found = opinion_rate_check(ip=client_ip(request), phone=phone if re.fullmatch(_MOBILE, phone) else "",
+                                       read=public_cache.entry_keys(f"opinion-target:{key}"))
         except RateLimited:
             return too_many(request)
-    recipient = _found(public_cache.cached(f"opinion-target:{key}", target))
+    recipient = _found(public_cache.cached(f"opinion-target:{key}", target, found))
     if request.method == "GET":
         return HttpResponse(_render_empty_form(request, recipient, csrf=False))
     targets = _targets(recipient)
