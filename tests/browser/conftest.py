@@ -1,6 +1,8 @@
 """Browser tests: Playwright drives Debian's Chromium against Django's live server.
 
-Skipped, with the package to install named, when /usr/bin/chromium is missing. Every step's
+Skipped, with the package to install named, when /usr/bin/chromium is missing; with
+REQUIRE_BROWSER_TESTS=1 (CI sets it) a missing browser, pdftoppm or axe-core stops the run
+instead, so that a green CI run has driven the browser. Every step's
 screenshot is kept in memory and written to tests/artifacts/<test>/ when the test fails.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +36,17 @@ DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+REQUIRED = os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
+
+
 def pytest_collection_modifyitems(config, items) -> None:
+    if not any("tests/browser" in str(item.fspath) for item in items):
+        return
+    if REQUIRED:
+        missing = [name for name, there in [("chromium", CHROMIUM.exists()), ("pdftoppm", shutil.which("pdftoppm")),
+                                            ("axe-core (npm install)", AXE.exists())] if not there]
+        if missing:
+            raise pytest.UsageError(f"REQUIRE_BROWSER_TESTS=1 but missing: {', '.join(missing)}")
     if CHROMIUM.exists():
         return
     skip = pytest.mark.skip(reason="Chromium not found: install Debian's package with `apt-get install chromium`")
