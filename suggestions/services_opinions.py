@@ -18,9 +18,7 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import connection, models, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from deputies.models import MOBILE_REGEX, ActivityGroup, Deputy
@@ -188,8 +186,8 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
 
     `sender` identifies who pressed the button (the client address, or the entering user)
     for the duplicate check; it is hashed into the fingerprint and not stored. Photos are
-    JPEG bytes from `deputies.services.image_reencode`. Notifies the deputy (or the group's members) in the
-    portal, and by email after commit where they have an address.
+    JPEG bytes from `deputies.services.image_reencode`. Notifies the deputy (or the group's members,
+    or the station's deputies) in the portal; `manage.py send_notices` mails them from there.
     """
     if deputy is None and group is None and station is None:
         raise ValueError("an opinion is sent to a deputy, a group or a station")
@@ -212,18 +210,16 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
                        validate_constraints=False)
     event = OpinionEvent(actor=entered_by, from_status="", to_status=OpinionStatus.SUBMITTED,
                          note=Channel(channel).label, data={"channel": channel})
-    recipients = _recipients(opinion)
     photos = (photos or [])[:MAX_PHOTOS]
     # Without photos on PostgreSQL no transaction is opened here: the one statement string that
     # stores everything is a transaction by itself (or part of the caller's).
     with transaction.atomic() if photos or connection.vendor != "postgresql" else nullcontext():
-        existing_pk = _store_once(opinion, event, [user.pk for user, _ in recipients])
+        existing_pk = _store_once(opinion, event, _recipients(opinion))
         if existing_pk is not None:
             return Submitted(Opinion.objects.get(pk=existing_pk), created=False)
         for data in photos:
             photo = OpinionPhoto(opinion=opinion)
             photo.image.save("photo.jpg", ContentFile(data), save=True)
-        _email(opinion, [email for _, email in recipients])
     log.info("opinion %s submitted via %s", opinion.pk, channel)
     return Submitted(opinion, created=True)
 
@@ -299,42 +295,19 @@ def _insert_row(obj: models.Model, **sql: str) -> tuple[str, str, list]:
     return ", ".join(columns), ", ".join(values), params
 
 
-def _recipients(opinion: Opinion) -> list[tuple[User, str]]:
-    """Who is told about a new opinion, each with the address to email (or "")."""
-    found: dict[int, tuple[User, str]] = {}
+def _recipients(opinion: Opinion) -> list[int]:
+    """The users told about a new opinion: its deputy, or the group's members, or the station's deputies."""
+    found: set[int] = set()
     if opinion.deputy_id and opinion.deputy.user_id:
         # The public form loads the deputy with their user (and keeps both current in its cache).
-        deputy = opinion.deputy
-        if deputy.user.is_active:
-            found[deputy.user_id] = (deputy.user, deputy.email or deputy.user.email)
+        if opinion.deputy.user.is_active:
+            found.add(opinion.deputy.user_id)
     if opinion.group_id:
-        for membership in opinion.group.memberships.filter(
-                ended_on__isnull=True, deputy__user__is_active=True).select_related("deputy__user"):
-            deputy = membership.deputy
-            found[deputy.user_id] = (deputy.user, deputy.email or deputy.user.email)
+        found.update(opinion.group.memberships.filter(ended_on__isnull=True, deputy__user__is_active=True)
+                     .values_list("deputy__user_id", flat=True))
     if opinion.station_id and not opinion.deputy_id:
-        for deputy in opinion.station.deputies.filter(user__is_active=True).select_related("user"):
-            found[deputy.user_id] = (deputy.user, deputy.email or deputy.user.email)
-    return list(found.values())
-
-
-def _notify(opinion: Opinion, recipients: list[tuple[User, str]]) -> None:
-    """A portal notice for each user (one insert); one email after commit to those with an address."""
-    OpinionNotice.objects.bulk_create([OpinionNotice(user=user, opinion=opinion) for user, _ in recipients],
-                                      ignore_conflicts=True)
-    _email(opinion, [email for _, email in recipients])
-
-
-def _email(opinion: Opinion, addresses: list[str]) -> None:
-    """One email, after commit, to the recipients who have an address."""
-    emails = sorted({email for email in addresses if email})
-    if not emails:
-        return
-    link = settings.SITE_BASE_URL + reverse("suggestions:inbox_detail", args=[opinion.pk])
-    subject = "【代表工作平台】您收到一条新的群众意见"
-    body = (f"群众通过“{opinion.get_channel_display()}”向您反映了一条意见"
-            f"（查询码 {opinion.tracking_code}），请登录平台查看并及时受理：\n{link}\n")
-    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
+        found.update(opinion.station.deputies.filter(user__is_active=True).values_list("user_id", flat=True))
+    return sorted(found)
 
 
 # --- after submission ----------------------------------------------------------------------------
@@ -402,7 +375,9 @@ def opinion_reassign(*, opinion: Opinion, deputy: Deputy, actor: User, note: str
             data={"from_deputy": before.pk if before else None, "to_deputy": deputy.pk},
         )
         if deputy.user_id:
-            _notify(locked, [(deputy.user, deputy.email or deputy.user.email)])
+            # In the new deputy's portal at once; mailed by the next `send_notices` run.
+            OpinionNotice.objects.bulk_create([OpinionNotice(user_id=deputy.user_id, opinion=locked)],
+                                              ignore_conflicts=True)
     opinion.refresh_from_db()
     return opinion
 

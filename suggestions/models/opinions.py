@@ -178,6 +178,10 @@ class OpinionNotice(models.Model):
     opinion = models.ForeignKey(Opinion, verbose_name=_("群众意见"), on_delete=models.CASCADE, related_name="notices")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    # The email run (`manage.py send_notices`) sets these once it has dealt with the notice:
+    # mailed to `emailed_to`, or nobody ("") when the user has no address or had read it.
+    emailed_at = models.DateTimeField(_("邮件处理时间"), null=True, blank=True)
+    emailed_to = models.EmailField(_("邮件发送至"), blank=True)
 
     class Meta:
         verbose_name = _("意见提醒")
@@ -186,7 +190,12 @@ class OpinionNotice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "opinion"], name="suggestions_opinionnotice_one_per_user"),
         ]
-        indexes = [models.Index(fields=["user", "read_at"], name="suggestions_notice_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="suggestions_notice_unread"),
+            # The email run's queue: only notices not yet dealt with are in it.
+            models.Index(fields=["user"], condition=models.Q(emailed_at__isnull=True),
+                         name="suggestions_notice_to_email"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.opinion_id}"

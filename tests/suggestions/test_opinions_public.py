@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
@@ -24,16 +25,16 @@ def form_url(deputy) -> str:
     return reverse("suggestions:opinion_new_for_deputy", kwargs={"token": deputy.public_token})
 
 
-def test_submit_track_answer_rate_as_one_flow(client, deputy_user, village, django_capture_on_commit_callbacks):
+def test_submit_track_answer_rate_as_one_flow(client, deputy_user, village):
     deputy = deputy_user.deputy
     page = client.get(form_url(deputy))
     assert page.status_code == 200 and "张建国代表" in page.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(form_url(deputy), form_data(place=village.pk, photos=[upload()]))
+    response = client.post(form_url(deputy), form_data(place=village.pk, photos=[upload()]))
     assert response.status_code == 302
     opinion = Opinion.objects.get()
     assert opinion.region.name == "城关镇" and opinion.place == village and opinion.photos.count() == 1
     assert OpinionNotice.objects.filter(user=deputy_user, opinion=opinion, read_at__isnull=True).exists()
+    call_command("send_notices", stdout=None)
     assert mail.outbox[0].to == ["zhang@example.cn"] and "13912345678" not in mail.outbox[0].body
 
     track = client.get(response["Location"])
