@@ -165,11 +165,16 @@ class DeputyForm(ImageCleaningForm):
                   "mobile", "email", "residence", "user", "photo", "introduction"]
 
     def clean_residence(self) -> Any:
+        """Township staff may not move anyone to a village outside their township. A deputy who
+        sits in their township's congress but lives elsewhere keeps that residence through any
+        other change: only a new or changed residence is checked."""
         residence = self.cleaned_data.get("residence")
         user = self.user
-        if user is not None and not user.is_superuser and not is_office(user) and residence is not None:
-            if not region_within_scope(user, residence):
-                raise ValidationError(_("居住地不在您的乡镇（街道）。"))
+        unchanged = self.instance.pk is not None and residence is not None \
+            and residence.pk == self.instance.residence_id
+        if user is not None and not user.is_superuser and not is_office(user) and residence is not None \
+                and not unchanged and not region_within_scope(user, residence):
+            raise ValidationError(_("居住地不在您的乡镇（街道）。"))
         return residence
 
 

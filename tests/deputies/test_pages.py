@@ -5,6 +5,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from deputies.models import Deputy
+from tests import factories
 from tests.factories import ActivityGroupFactory, DeputyFactory, MandateFactory, MembershipFactory, UserFactory
 
 
@@ -76,6 +77,48 @@ def test_a_seat_in_the_township_congress_makes_a_deputy_visible(client, kuzhuang
     MandateFactory(deputy=kuzhuang_deputy, congress=CongressFactory(level="township", region=township, term=18))
     client.force_login(township_user)
     assert client.get(reverse("admin:deputies_deputy_change", args=[kuzhuang_deputy.pk])).status_code == 200
+
+
+def _change_form(deputy: Deputy, **changes) -> dict:
+    """The admin change form of `deputy` as posted unchanged, with `changes` applied."""
+    fields = ["name", "gender", "ethnicity", "party", "education", "occupation", "employer_title", "mobile",
+              "email", "introduction"]
+    data = {name: getattr(deputy, name) for name in fields}
+    data.update(birth_date=deputy.birth_date.isoformat(), residence=deputy.residence_id or "", user="")
+    seats = list(deputy.mandates.all())
+    data.update({"mandates-TOTAL_FORMS": len(seats), "mandates-INITIAL_FORMS": len(seats),
+                 "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0})
+    for i, seat in enumerate(seats):
+        data.update({f"mandates-{i}-id": seat.pk, f"mandates-{i}-deputy": deputy.pk,
+                     f"mandates-{i}-congress": seat.congress_id,
+                     f"mandates-{i}-electoral_district": seat.electoral_district, f"mandates-{i}-status": seat.status})
+    data.update(changes)
+    return data
+
+
+def test_township_staff_save_a_deputy_who_sits_in_their_congress_but_lives_elsewhere(
+        client, kuzhuang_deputy, township_user, township, village):
+    from tests.factories import CongressFactory
+
+    MandateFactory(deputy=kuzhuang_deputy, congress=CongressFactory(level="township", region=township, term=18))
+    client.force_login(township_user)
+    url = reverse("admin:deputies_deputy_change", args=[kuzhuang_deputy.pk])
+    response = client.post(url, _change_form(kuzhuang_deputy, employer_title="库庄镇前何村党支部书记"))
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    kuzhuang_deputy.refresh_from_db()
+    assert kuzhuang_deputy.employer_title == "库庄镇前何村党支部书记"
+    # Moving them to another township outside the clerk's own is still refused.
+    third = factories.RegionFactory(code="411025107000", name="麦岭镇", parent=township.parent)
+    elsewhere = factories.RegionFactory(code="411025107201", name="后村", parent=third)
+    response = client.post(url, _change_form(kuzhuang_deputy, residence=elsewhere.pk))
+    assert response.status_code == 200 and "居住地不在您的乡镇（街道）。" in response.content.decode()
+    kuzhuang_deputy.refresh_from_db()
+    assert kuzhuang_deputy.residence.name == "前何村"
+    # Moving them into the clerk's township is allowed.
+    response = client.post(url, _change_form(kuzhuang_deputy, residence=village.pk))
+    assert response.status_code == 302
+    kuzhuang_deputy.refresh_from_db()
+    assert kuzhuang_deputy.residence == village
 
 
 def test_admin_filters_and_search_work(client, office_user, chengguan_deputy, kuzhuang_deputy):
