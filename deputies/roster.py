@@ -192,8 +192,8 @@ def _text(value: Any) -> str:
 def parse_birth_month(value: Any, *, today: dt.date | None = None) -> tuple[dt.date | None, str]:
     """1975.03, 1975年3月, 1975-03, 1975/3, 197503, an Excel date → the first of that month.
 
-    Returns (date, "") or (None, reason). A number such as 1975.1 from an Excel cell is read
-    as two decimals (1975.10 → October): Excel drops the trailing zero of 1975.10.
+    Returns (date, "") or (None, reason). A number from an Excel cell is read by
+    `_numeric_month`: 1975.3 → March, 1975.12 → December, 1975.1 → October.
     """
     today = today or timezone.localdate()
     if isinstance(value, dt.datetime):
@@ -201,8 +201,8 @@ def parse_birth_month(value: Any, *, today: dt.date | None = None) -> tuple[dt.d
     if isinstance(value, dt.date):
         year, month = value.year, value.month
     else:
-        if isinstance(value, float):
-            text = f"{value:.2f}"
+        if isinstance(value, float) and not value.is_integer():
+            text = _numeric_month(value)
         else:
             text = _text(value)
         if not text:
@@ -216,6 +216,22 @@ def parse_birth_month(value: Any, *, today: dt.date | None = None) -> tuple[dt.d
     if year < 1900 or (year, month) > (today.year - 18, today.month):
         return None, f"出生年月“{_text(value)}”不合理（代表应年满18周岁）"
     return dt.date(year, month, 1), ""
+
+
+def _numeric_month(value: float) -> str:
+    """A year.month typed into a number cell, as text "1975.03".
+
+    Excel keeps the number, not what was typed: 1975.03 stays 1975.03, but 1975.10 and 1975.3
+    are both stored without a trailing zero. So the number is read to two decimals, and a
+    "month" over 12 that ends in 0 (1975.3 → 1975.30) was a one-digit month: March. 1975.1 is
+    read as October, not January: the office writes months with two digits (1975.01), so a
+    bare 1975.1 most likely is a typed 1975.10 that Excel shortened.
+    """
+    year, _, month_text = f"{value:.2f}".partition(".")
+    month = int(month_text)
+    if month > 12 and month % 10 == 0:
+        month //= 10
+    return f"{year}.{month:02d}"
 
 
 def parse_term(value: Any) -> int | None:

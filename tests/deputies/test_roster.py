@@ -62,10 +62,24 @@ def test_reimport_updates_instead_of_duplicating(setup):
     ("1975.03", dt.date(1975, 3, 1)), ("1975年3月", dt.date(1975, 3, 1)), ("1975-03", dt.date(1975, 3, 1)),
     ("1975/3", dt.date(1975, 3, 1)), ("1975.3", dt.date(1975, 3, 1)), ("197503", dt.date(1975, 3, 1)),
     ("1975年03月12日", dt.date(1975, 3, 1)), (dt.datetime(1975, 3, 9), dt.date(1975, 3, 1)),  # noqa: DTZ001 - openpyxl cells are naive
-    (1975.10, dt.date(1975, 10, 1)),
+    (1975.10, dt.date(1975, 10, 1)), (1975.3, dt.date(1975, 3, 1)), (1975.12, dt.date(1975, 12, 1)),
+    (1975.03, dt.date(1975, 3, 1)), (197503.0, dt.date(1975, 3, 1)),
 ])
 def test_birth_months_written_many_ways_are_read(text, expected):
     assert roster.parse_birth_month(text, today=dt.date(2026, 1, 1)) == (expected, "")
+
+
+def test_birth_months_typed_as_numbers_in_excel_are_read(setup):
+    # Excel stores what a clerk types as 1975.3 / 1975.12 / 1975.10 as the numbers 1975.3, 1975.12, 1975.1.
+    rows = [list(GOOD[1]), list(GOOD[1]), list(GOOD[1])]
+    for row, name, number in zip(rows, ["李秀英", "王秀兰", "刘桂兰"], [1975.3, 1975.12, 1975.1], strict=True):
+        row[0], row[3], row[10] = name, number, ""
+    data = roster.read_dataset(xlsx(rows), "名册.xlsx")
+    assert data[0][3] == 1975.3  # a number cell, not text
+    result = services.roster_import(dataset=data)
+    assert result.written, result.error_lines()
+    births = dict(Deputy.objects.values_list("name", "birth_date"))
+    assert births == {"李秀英": dt.date(1975, 3, 1), "王秀兰": dt.date(1975, 12, 1), "刘桂兰": dt.date(1975, 10, 1)}
 
 
 def test_messy_but_valid_file_is_read(setup):
