@@ -45,6 +45,7 @@ from deputies.models import (
     Occupation,
     Party,
 )
+from deputies.selectors import deputies_visible_to
 from deputywork.models import Region
 from deputywork.roles import is_office, region_within_scope
 
@@ -265,7 +266,7 @@ def parse_mobile(value: Any) -> tuple[str, str]:
 class _Lookups:
     """Everything the rows may refer to, fetched in a few queries before any row is checked."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], user: Any = None) -> None:
         self.regions_by_name: dict[str, list[Region]] = defaultdict(list)
         self.regions_by_code: dict[str, Region] = {}
         regions = list(Region.objects.only("id", "code", "name", "level", "parent_id"))
@@ -293,6 +294,13 @@ class _Lookups:
             for p in Deputy.objects.filter(name__in=names[i:i + 2000]).values(*person_fields):
                 self.people.setdefault((p["name"], p["birth_date"]), p)
         ids = [p["id"] for p in self.people.values()]
+        # The existing people township staff may change (their residence or a seat in the township).
+        self.people_in_scope: set[int] | None = None
+        if user is not None and not is_office(user):
+            self.people_in_scope = set()
+            for i in range(0, len(ids), 2000):
+                self.people_in_scope.update(
+                    deputies_visible_to(user).filter(id__in=ids[i:i + 2000]).values_list("id", flat=True))
         self.seats: dict[tuple[int, int], tuple[int, str]] = {}
         self.memberships: dict[tuple[int, int], tuple[int, str]] = {}
         for i in range(0, len(ids), 2000):
@@ -363,7 +371,7 @@ def check(dataset: tablib.Dataset, *, user: Any = None) -> RosterResult:
     if not raw_rows:
         result.file_errors.append("名册中没有数据行")
         return result
-    lookups = result.lookups = _Lookups(_text(r.get("name")) for _, r in raw_rows)
+    lookups = result.lookups = _Lookups((_text(r.get("name")) for _, r in raw_rows), user)
     today = timezone.localdate()
     has_occupation = "职业构成" in columns
     seen: dict[tuple[Any, ...], int] = {}
@@ -384,6 +392,10 @@ def check(dataset: tablib.Dataset, *, user: Any = None) -> RosterResult:
             row.errors.append(f"与第{first.line}行是同一人，但个人信息不一致，请统一后再导入")
             continue
         existing = lookups.people.get(row.key)
+        if existing and lookups.people_in_scope is not None and existing["id"] not in lookups.people_in_scope:
+            # The row's own residence may lie in the township; the person it would overwrite does not.
+            row.errors.append("姓名和出生年月与一位不在您乡镇（街道）的代表相同，不能导入；如是同一人，请联系县人大常委会代表工委")
+            continue
         if existing:
             row.deputy_id = existing["id"]
             changed = any(existing[k] != v for k, v in row.fields.items())

@@ -123,6 +123,25 @@ def test_township_staff_cannot_import_outside_their_township(setup, township_use
     assert not result.written and "不在您的乡镇" in result.error_lines()[0]
 
 
+def test_township_staff_cannot_overwrite_a_person_outside_their_township(setup, township_user):
+    services.roster_import(dataset=dataset(GOOD))  # 张建国 lives in 库庄镇, 李秀英 in 城关镇
+    # The same name and birth month, claiming a village in the clerk's own township.
+    claimed = list(GOOD[0])
+    claimed[9], claimed[11], claimed[12] = "城关镇某公司经理", "城关镇西街社区", ""
+    mine = list(GOOD[1])
+    mine[9] = "襄城县第一高级中学副校长"
+    result = services.roster_import(dataset=dataset([claimed, mine]), user=township_user)
+    assert not result.written
+    assert result.error_lines() == ["第2行（张建国）：姓名和出生年月与一位不在您乡镇（街道）的代表相同，不能导入；"
+                                    "如是同一人，请联系县人大常委会代表工委"]
+    zhang = Deputy.objects.get(name="张建国")
+    assert (zhang.residence.name, zhang.employer_title) == ("前何村", "襄城县库庄镇前何村党支部书记")
+    # A person of their own township is updated as before.
+    result = services.roster_import(dataset=dataset([mine]), user=township_user)
+    assert result.written and result.updated_deputies == 1
+    assert Deputy.objects.get(name="李秀英").employer_title == "襄城县第一高级中学副校长"
+
+
 def test_export_reads_back_as_the_same_roster(setup):
     services.roster_import(dataset=dataset(GOOD))
     exported = RosterResource().export(queryset=Deputy.objects.all())
