@@ -278,7 +278,7 @@ class DeputyAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
     def roster_template_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise Http404
-        response = HttpResponse(XLSX().export_data(roster.template_dataset()), content_type=XLSX().get_content_type())
+        response = HttpResponse(roster.template_xlsx(), content_type=XLSX().get_content_type())
         response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
         return response
 

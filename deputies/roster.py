@@ -1,7 +1,7 @@
 """The deputy roster (代表名册) as offices keep it in Excel: read, check, write in bulk.
 
 One row is one seat: a person who sits in a 市 and a 县 congress has two rows. The file is
-read with django-import-export's formats (xlsx or csv); checking and writing are our own,
+read into a tablib Dataset (an xlsx's first sheet, or csv); checking and writing are our own,
 because the stock row-by-row import looks up every person on its own (about 0.04 of a plain
 `bulk_create`'s rate). Here everything the rows refer to — people, congresses, groups,
 regions, seats, memberships — is fetched in a handful of queries, every row is checked in
@@ -18,6 +18,7 @@ import: ending a seat has a reason and a date, which a roster does not carry.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ from typing import Any
 import tablib
 from django.db import transaction
 from django.utils import timezone
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 
 from deputies import public_cache
 from deputies.models import (
@@ -155,7 +156,7 @@ def read_dataset(data: bytes, filename: str) -> tablib.Dataset:
     name = filename.lower()
     try:
         if name.endswith((".xlsx", ".xlsm")):
-            return XLSX().create_dataset(data)
+            return _read_first_sheet(data)
         if name.endswith(".xls"):
             raise RosterFileError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入。")
         from deputywork.services import ImportRejected, decode_upload
@@ -171,12 +172,81 @@ def read_dataset(data: bytes, filename: str) -> tablib.Dataset:
         raise RosterFileError("无法读取文件，请确认是 .xlsx 或 CSV 格式的名册。") from exc
 
 
-def template_dataset() -> tablib.Dataset:
-    """The blank roster a clerk fills in: the headings and one example row."""
-    dataset = tablib.Dataset(headers=HEADERS + OPTIONAL_HEADERS)
-    dataset.append(["张建国", "男", "汉族", "1975.03", "中共党员", "大学本科", "县", "第十七届", "第一选区",
-                    "襄城县库庄镇前何村党支部书记", "13812345678", "前何村", "库庄镇代表活动小组（组长）", "农民"])
+def _read_first_sheet(data: bytes) -> tablib.Dataset:
+    """The first sheet of a workbook, whichever sheet was open when it was saved.
+
+    The template's second sheet (填写说明) holds guidance and an example, never rows to import.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    headers = list(next(rows, None) or [])
+    while headers and headers[-1] is None:
+        headers.pop()
+    if not headers:
+        raise RosterFileError("第一张工作表是空的，请把名册放在第一张工作表，第一行为表头。")
+    dataset = tablib.Dataset(headers=headers)
+    width = len(headers)
+    for values in rows:  # a row may be longer or shorter than the headings; cells beyond them are unread
+        dataset.append((list(values) + [None] * width)[:width])
     return dataset
+
+
+# What each column takes, for the template's guidance sheet.
+_GUIDANCE = [
+    ("姓名", "必填", "张建国"),
+    ("性别", "必填：男或女", "男"),
+    ("民族", "不填为汉族", "汉族"),
+    ("出生年月", "必填：1975.03、1975年3月、1975-03或1975/3", "1975.03"),
+    ("政治面貌", "不填为群众；" + "、".join(str(label) for _, label in Party.choices), "中共党员"),
+    ("文化程度", "、".join(str(label) for _, label in Education.choices), "大学本科"),
+    ("代表层级", "必填：全国、省、市、县或乡", "县"),
+    ("届次", "必填：第十七届或17", "第十七届"),
+    ("选区", "", "第一选区"),
+    ("工作单位及职务", "100字以内", "襄城县库庄镇前何村党支部书记"),
+    ("联系电话", "11位手机号码（不公开）", "13800000000"),
+    ("居住地", "村（社区）名；有同名时写“乡镇名+村（社区）名”或12位区划代码", "库庄镇前何村"),
+    ("所属活动小组", "多个小组用顿号隔开，组长、副组长、联络员写在括号里", "库庄镇代表活动小组（组长）"),
+    ("职业构成", "、".join(str(label) for _, label in Occupation.choices), "农民"),
+]
+
+
+def template_xlsx() -> bytes:
+    """The blank roster a clerk fills in: the headings only on the first sheet, which is the
+    one imported; what to write in each column, with an example, on a second sheet."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "代表名册"
+    sheet.append(HEADERS + OPTIONAL_HEADERS)
+    sheet.freeze_panes = "A2"
+    for index, heading in enumerate(HEADERS + OPTIONAL_HEADERS, start=1):
+        column = sheet.column_dimensions[get_column_letter(index)]
+        column.width = 28 if heading in ("工作单位及职务", "所属活动小组") else 14
+        if heading in ("出生年月", "联系电话"):
+            # Text cells: Excel keeps 1975.10 as typed and a phone number out of scientific notation.
+            column.number_format = "@"
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+    guide = book.create_sheet("填写说明")
+    for line in ["只导入第一张工作表“代表名册”，本页不会导入。第一行是表头，请勿修改；从第二行起每行填一个代表资格。",
+                 "同时是市、县人大代表的，填两行。同一人以姓名和出生年月识别，再次导入时更新其信息，不会重复新增。",
+                 ""]:
+        guide.append([line])
+    guide.append(["列", "填写要求", "示例"])
+    for row in _GUIDANCE:
+        guide.append(list(row))
+    for cell in guide[4]:
+        cell.font = Font(bold=True)
+    for letter, width in (("A", 16), ("B", 60), ("C", 30)):
+        guide.column_dimensions[letter].width = width
+    book.active = 0
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # --- parsing single values -------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 
+import openpyxl
 import pytest
 import tablib
 from import_export.formats.base_formats import XLSX
@@ -150,11 +151,33 @@ def test_export_reads_back_as_the_same_roster(setup):
     assert again.written and again.unchanged_deputies == 2 and Deputy.objects.count() == 2
 
 
-def test_blank_template_has_the_office_headings(office_user, client):
+def test_blank_template_has_the_office_headings_and_imports_nothing(setup, office_user, client):
     client.force_login(office_user)
     response = client.get("/admin/deputies/deputy/roster-template/")
-    data = XLSX().create_dataset(response.content)
-    assert list(data.headers)[:13] == roster.HEADERS
+    data = roster.read_dataset(response.content, "roster-template.xlsx")
+    assert list(data.headers)[:13] == roster.HEADERS and len(data) == 0
+    # Uploaded unchanged, it is refused with a reason and writes nobody (the example sits on the guidance sheet).
+    result = services.roster_import(dataset=data)
+    assert not result.written and result.error_lines() == ["名册中没有数据行"]
+    assert Deputy.objects.count() == 0
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["代表名册", "填写说明"] and book.active.title == "代表名册"
+
+
+def test_only_the_first_sheet_is_imported_whichever_sheet_was_open(setup):
+    book = openpyxl.Workbook()
+    first = book.active
+    first.append(roster.HEADERS)
+    first.append(GOOD[1])
+    notes = book.create_sheet("填写说明")
+    notes.append(roster.HEADERS)
+    notes.append(GOOD[0])
+    book.active = 1  # saved while the guidance sheet was open
+    out = io.BytesIO()
+    book.save(out)
+    result = services.roster_import(dataset=roster.read_dataset(out.getvalue(), "名册.xlsx"))
+    assert result.written, result.error_lines()
+    assert list(Deputy.objects.values_list("name", flat=True)) == ["李秀英"]
 
 
 def test_admin_import_previews_then_confirms(setup, office_user, client, settings, tmp_path):
