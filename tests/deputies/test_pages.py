@@ -1,7 +1,11 @@
 import io
+import shutil
+import subprocess
 
 import pytest
+import zxingcpp
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
 from deputies.models import Deputy
@@ -201,6 +205,29 @@ def test_township_poster_batch_has_one_page_per_deputy_and_group(client, townshi
     assert len(reader.pages) == 2  # 李秀英 and 城关镇代表活动小组
     assert "李秀英" in reader.pages[0].extract_text()
     assert client.get(reverse("deputies:township_posters") + "?region=411025106000").status_code == 404
+
+
+def test_group_poster_carries_one_qr_code_the_public_address_not_the_wechat_groups(
+        client, township_user, groups, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from deputies.posters import group_public_url
+    from deputies.qr import qr_png
+
+    settings.MEDIA_ROOT = tmp_path
+    group = groups["城关镇代表活动小组"]
+    group.wechat_qr.save("wechat.png", ContentFile(qr_png("https://weixin.qq.com/g/example")))
+    client.force_login(township_user)
+    response = client.get(reverse("deputies:group_poster", args=[group.pk]))
+    assert response.status_code == 200
+    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    assert len(page.images) == 0  # the poster's QR code is drawn as vectors; no picture, so no WeChat QR image
+    if shutil.which("pdftoppm"):  # read the page as a phone would: one code, the group's public page
+        (tmp_path / "poster.pdf").write_bytes(response.content)
+        subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", "poster.pdf", "poster"], cwd=tmp_path,
+                       check=True)
+        codes = zxingcpp.read_barcodes(Image.open(tmp_path / "poster.png"))
+        assert [c.text for c in codes] == [group_public_url(group)]
 
 
 # --- the deputy portal ------------------------------------------------------------------------
