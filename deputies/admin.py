@@ -20,7 +20,7 @@ from import_export.forms import ExportForm
 
 from deputies import posters, qr, roster, selectors, services
 from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
-from deputies.resources import RosterResource
+from deputies.resources import GroupResource, RosterResource
 from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin
 from deputywork.models import RegionLevel
 from deputywork.roles import is_office, region_within_scope
@@ -362,9 +362,12 @@ class ActivityGroupForm(ImageCleaningForm):
 
 
 @admin.register(ActivityGroup)
-class ActivityGroupAdmin(NotFoundOutsideScope, StaffAdmin):
+class ActivityGroupAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
     form = ActivityGroupForm
     region_paths = selectors.GROUP_REGION_PATHS
+    resource_classes = [GroupResource]
+    formats = [XLSX, CSV]
+    export_form_class = ExportForm
     list_display = ["name", "kind", "field", "region", "active"]
     list_filter = ["kind", "field", "active", TownshipFilter]
     search_fields = ["name", "grid"]

@@ -259,3 +259,24 @@ def test_group_admin_is_scoped(client, township_user, other_township_user, group
     client.force_login(other_township_user)
     assert client.get(url).status_code == 404
     assert ActivityGroupFactory  # factories stay importable for other helpers
+
+
+def test_group_admin_exports_the_filtered_groups_of_the_users_township(client, township_user, office_user,
+                                                                      chengguan_deputy, kuzhuang_deputy, groups,
+                                                                      django_assert_max_num_queries):
+    MembershipFactory(deputy=chengguan_deputy, group=groups["城关镇代表活动小组"], role="leader")
+    MembershipFactory(deputy=kuzhuang_deputy, group=groups["城关镇代表活动小组"])
+    url = reverse("admin:deputies_activitygroup_export")
+    client.force_login(township_user)
+    body = client.post(url, {"format": "1", "resource": "0"}).content.decode("utf-8-sig")
+    assert body.startswith("名称,类型,专业领域,所在区划,联系网格,组长,副组长,联络员,成员,人数,存续")
+    assert "城关镇代表活动小组,片区,,城关镇,,李秀英,,,张建国,2,是" in body
+    assert "库庄镇代表活动小组" not in body  # another township's group
+    client.force_login(office_user)
+    kuzhuang = groups["库庄镇代表活动小组"].region
+    for _ in range(5):
+        MembershipFactory(deputy=DeputyFactory(), group=ActivityGroupFactory(region=kuzhuang))
+    # Session, user, the township filter's regions, the count, the groups with their regions, their members.
+    with django_assert_max_num_queries(6):
+        body = client.post(url + "?township=411025106", {"format": "1", "resource": "0"}).content.decode("utf-8-sig")
+    assert "库庄镇代表活动小组" in body and "城关镇代表活动小组" not in body
