@@ -20,7 +20,7 @@ from import_export.forms import ExportForm
 
 from deputies import posters, qr, roster, selectors, services
 from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
-from deputies.resources import RosterResource
+from deputies.resources import GroupResource, RosterResource
 from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin
 from deputywork.models import RegionLevel
 from deputywork.roles import is_office, region_within_scope
@@ -165,11 +165,16 @@ class DeputyForm(ImageCleaningForm):
                   "mobile", "email", "residence", "user", "photo", "introduction"]
 
     def clean_residence(self) -> Any:
+        """Township staff may not move anyone to a village outside their township. A deputy who
+        sits in their township's congress but lives elsewhere keeps that residence through any
+        other change: only a new or changed residence is checked."""
         residence = self.cleaned_data.get("residence")
         user = self.user
-        if user is not None and not user.is_superuser and not is_office(user) and residence is not None:
-            if not region_within_scope(user, residence):
-                raise ValidationError(_("居住地不在您的乡镇（街道）。"))
+        unchanged = self.instance.pk is not None and residence is not None \
+            and residence.pk == self.instance.residence_id
+        if user is not None and not user.is_superuser and not is_office(user) and residence is not None \
+                and not unchanged and not region_within_scope(user, residence):
+            raise ValidationError(_("居住地不在您的乡镇（街道）。"))
         return residence
 
 
@@ -273,7 +278,7 @@ class DeputyAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
     def roster_template_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise Http404
-        response = HttpResponse(XLSX().export_data(roster.template_dataset()), content_type=XLSX().get_content_type())
+        response = HttpResponse(roster.template_xlsx(), content_type=XLSX().get_content_type())
         response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
         return response
 
@@ -357,9 +362,12 @@ class ActivityGroupForm(ImageCleaningForm):
 
 
 @admin.register(ActivityGroup)
-class ActivityGroupAdmin(NotFoundOutsideScope, StaffAdmin):
+class ActivityGroupAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
     form = ActivityGroupForm
     region_paths = selectors.GROUP_REGION_PATHS
+    resource_classes = [GroupResource]
+    formats = [XLSX, CSV]
+    export_form_class = ExportForm
     list_display = ["name", "kind", "field", "region", "active"]
     list_filter = ["kind", "field", "active", TownshipFilter]
     search_fields = ["name", "grid"]

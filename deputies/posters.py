@@ -80,7 +80,9 @@ def group_poster(group: ActivityGroup) -> Poster:
         + (f"（{group.field}）" if group.field else ""),
         lines=lines[:5],
         url=group_public_url(group),
-        photo_path=_photo_path(group.wechat_qr),
+        # No picture: a group has no photo, and its WeChat-group QR image printed beside the
+        # poster's own QR code would leave residents two codes to choose from.
+        photo_path=None,
         call_to_action=_(GROUP_CALL),
     )
 

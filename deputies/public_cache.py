@@ -3,11 +3,11 @@
 Every resident who scans a deputy's QR code gets the same page, so it is rendered once and
 then served from the cache (Redis in production) in one round trip. Each entry is stored with
 the "public version" it was rendered under; a write to anything the public pages show
-(deputies, seats, congresses, groups, memberships, regions, the opinion form's categories,
-and the users the form notifies)
+(deputies, seats, congresses, groups, memberships, regions, liaison stations and who is
+stationed there, the opinion form's categories, and the users the form notifies)
 sets a new version, and the next request renders again. Model signals catch saves and
-deletes (see `connect`); services that write in bulk or with `QuerySet.update` call
-`public_pages_changed()` themselves.
+deletes (see `connect`) and changes to many-to-many fields (`connect_m2m`); services that
+write in bulk or with `QuerySet.update` call `public_pages_changed()` themselves.
 
 The version is set at once and again after commit: at once so the writer's own next request
 sees the change, after commit so that a page rendered from the old rows while the write was
@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest
 
 T = TypeVar("T")
@@ -90,6 +90,19 @@ def _changed(**kwargs: Any) -> None:
     if set(kwargs.get("update_fields") or ()) == {"last_login"}:  # a login changes nothing shown
         return
     public_pages_changed()
+
+
+def _m2m_changed(**kwargs: Any) -> None:
+    if kwargs.get("action", "").startswith("post_"):  # post_add, post_remove, post_clear
+        public_pages_changed()
+
+
+def connect_m2m(*throughs: type) -> None:
+    """Forget the public pages whenever rows are added to or removed from a many-to-many field
+    (`Model.field.through`): `add()`, `remove()`, `set()` and `clear()` send no post_save."""
+    for through in throughs:
+        uid = f"public-pages:{through._meta.label}:m2m"
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=uid, weak=False)
 
 
 def connect(*models: type) -> None:

@@ -53,7 +53,7 @@ class Poster:
     subtitle: str = ""  # what they are: 襄城县人大代表
     lines: list[str] = field(default_factory=list)  # seats, groups, address …
     url: str = ""  # what the QR code opens (absolute)
-    photo_path: str | None = None  # a local image file, or None
+    photo_path: str | None = None  # a local photo file, or None (no picture slot); never another QR code
     call_to_action: str = ""  # one sentence for residents
     footer: str = ""
 

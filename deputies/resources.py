@@ -1,4 +1,5 @@
-"""Roster export with django-import-export: one row per serving seat, the office's headings.
+"""Exports with django-import-export: the roster (one row per serving seat, the office's
+headings) and the activity groups.
 
 The export is the same sheet the import reads, so a clerk can export, correct and import
 again. Imports do not go through `Resource.import_data` (see `deputies.roster` for why).
@@ -9,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from import_export import fields, resources
 
-from deputies.models import Deputy, GroupRole, Mandate
+from deputies.models import ActivityGroup, Deputy, GroupRole, Mandate, Membership
 from deputies.roster import HEADERS, OPTIONAL_HEADERS
 from deputies.selectors import active_mandates, current_memberships
 
@@ -110,3 +111,75 @@ class RosterResource(resources.Resource):
 
     def d_occupation(self, row: tuple) -> str:
         return row[0].get_occupation_display()
+
+
+class GroupResource(resources.Resource):
+    """Exports activity groups (any filtered queryset) with their current members by role.
+
+    Queries: the groups with their regions, their current memberships with the deputies.
+    """
+
+    名称 = fields.Field(column_name="名称", dehydrate_method="d_name")
+    类型 = fields.Field(column_name="类型", dehydrate_method="d_kind")
+    专业领域 = fields.Field(column_name="专业领域", dehydrate_method="d_field")
+    所在区划 = fields.Field(column_name="所在区划", dehydrate_method="d_region")
+    联系网格 = fields.Field(column_name="联系网格", dehydrate_method="d_grid")
+    组长 = fields.Field(column_name="组长", dehydrate_method="d_leader")
+    副组长 = fields.Field(column_name="副组长", dehydrate_method="d_deputy_leader")
+    联络员 = fields.Field(column_name="联络员", dehydrate_method="d_liaison")
+    成员 = fields.Field(column_name="成员", dehydrate_method="d_member")
+    人数 = fields.Field(column_name="人数", dehydrate_method="d_count")
+    存续 = fields.Field(column_name="存续", dehydrate_method="d_active")
+
+    class Meta:
+        export_order = ["名称", "类型", "专业领域", "所在区划", "联系网格", "组长", "副组长", "联络员", "成员", "人数",
+                        "存续"]
+        name = "代表活动小组"
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return "代表活动小组"
+
+    def get_queryset(self) -> QuerySet[ActivityGroup]:
+        return ActivityGroup.objects.all()
+
+    def filter_export(self, queryset: QuerySet, **kwargs: Any) -> QuerySet:
+        members = Membership.objects.filter(ended_on__isnull=True).select_related("deputy").order_by("deputy__name")
+        return (queryset.prefetch_related(None).select_related("region")
+                .prefetch_related(Prefetch("memberships", queryset=members, to_attr="current_memberships")))
+
+    def _names(self, group: ActivityGroup, role: str) -> str:
+        return "、".join(m.deputy.name for m in group.current_memberships if m.role == role)
+
+    def d_name(self, group: ActivityGroup) -> str:
+        return group.name
+
+    def d_kind(self, group: ActivityGroup) -> str:
+        return group.get_kind_display()
+
+    def d_field(self, group: ActivityGroup) -> str:
+        return group.field
+
+    def d_region(self, group: ActivityGroup) -> str:
+        return group.region.name
+
+    def d_grid(self, group: ActivityGroup) -> str:
+        return group.grid
+
+    def d_leader(self, group: ActivityGroup) -> str:
+        return self._names(group, GroupRole.LEADER)
+
+    def d_deputy_leader(self, group: ActivityGroup) -> str:
+        return self._names(group, GroupRole.DEPUTY_LEADER)
+
+    def d_liaison(self, group: ActivityGroup) -> str:
+        return self._names(group, GroupRole.LIAISON)
+
+    def d_member(self, group: ActivityGroup) -> str:
+        return self._names(group, GroupRole.MEMBER)
+
+    def d_count(self, group: ActivityGroup) -> int:
+        return len(group.current_memberships)
+
+    def d_active(self, group: ActivityGroup) -> str:
+        return "是" if group.active else "否"

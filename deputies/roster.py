@@ -1,7 +1,7 @@
 """The deputy roster (代表名册) as offices keep it in Excel: read, check, write in bulk.
 
 One row is one seat: a person who sits in a 市 and a 县 congress has two rows. The file is
-read with django-import-export's formats (xlsx or csv); checking and writing are our own,
+read into a tablib Dataset (an xlsx's first sheet, or csv); checking and writing are our own,
 because the stock row-by-row import looks up every person on its own (about 0.04 of a plain
 `bulk_create`'s rate). Here everything the rows refer to — people, congresses, groups,
 regions, seats, memberships — is fetched in a handful of queries, every row is checked in
@@ -18,6 +18,7 @@ import: ending a seat has a reason and a date, which a roster does not carry.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ from typing import Any
 import tablib
 from django.db import transaction
 from django.utils import timezone
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 
 from deputies import public_cache
 from deputies.models import (
@@ -45,6 +46,7 @@ from deputies.models import (
     Occupation,
     Party,
 )
+from deputies.selectors import deputies_visible_to
 from deputywork.models import Region
 from deputywork.roles import is_office, region_within_scope
 
@@ -154,7 +156,7 @@ def read_dataset(data: bytes, filename: str) -> tablib.Dataset:
     name = filename.lower()
     try:
         if name.endswith((".xlsx", ".xlsm")):
-            return XLSX().create_dataset(data)
+            return _read_first_sheet(data)
         if name.endswith(".xls"):
             raise RosterFileError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入。")
         from deputywork.services import ImportRejected, decode_upload
@@ -170,12 +172,81 @@ def read_dataset(data: bytes, filename: str) -> tablib.Dataset:
         raise RosterFileError("无法读取文件，请确认是 .xlsx 或 CSV 格式的名册。") from exc
 
 
-def template_dataset() -> tablib.Dataset:
-    """The blank roster a clerk fills in: the headings and one example row."""
-    dataset = tablib.Dataset(headers=HEADERS + OPTIONAL_HEADERS)
-    dataset.append(["张建国", "男", "汉族", "1975.03", "中共党员", "大学本科", "县", "第十七届", "第一选区",
-                    "襄城县库庄镇前何村党支部书记", "13812345678", "前何村", "库庄镇代表活动小组（组长）", "农民"])
+def _read_first_sheet(data: bytes) -> tablib.Dataset:
+    """The first sheet of a workbook, whichever sheet was open when it was saved.
+
+    The template's second sheet (填写说明) holds guidance and an example, never rows to import.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    headers = list(next(rows, None) or [])
+    while headers and headers[-1] is None:
+        headers.pop()
+    if not headers:
+        raise RosterFileError("第一张工作表是空的，请把名册放在第一张工作表，第一行为表头。")
+    dataset = tablib.Dataset(headers=headers)
+    width = len(headers)
+    for values in rows:  # a row may be longer or shorter than the headings; cells beyond them are unread
+        dataset.append((list(values) + [None] * width)[:width])
     return dataset
+
+
+# What each column takes, for the template's guidance sheet.
+_GUIDANCE = [
+    ("姓名", "必填", "张建国"),
+    ("性别", "必填：男或女", "男"),
+    ("民族", "不填为汉族", "汉族"),
+    ("出生年月", "必填：1975.03、1975年3月、1975-03或1975/3", "1975.03"),
+    ("政治面貌", "不填为群众；" + "、".join(str(label) for _, label in Party.choices), "中共党员"),
+    ("文化程度", "、".join(str(label) for _, label in Education.choices), "大学本科"),
+    ("代表层级", "必填：全国、省、市、县或乡", "县"),
+    ("届次", "必填：第十七届或17", "第十七届"),
+    ("选区", "", "第一选区"),
+    ("工作单位及职务", "100字以内", "襄城县库庄镇前何村党支部书记"),
+    ("联系电话", "11位手机号码（不公开）", "13800000000"),
+    ("居住地", "村（社区）名；有同名时写“乡镇名+村（社区）名”或12位区划代码", "库庄镇前何村"),
+    ("所属活动小组", "多个小组用顿号隔开，组长、副组长、联络员写在括号里", "库庄镇代表活动小组（组长）"),
+    ("职业构成", "、".join(str(label) for _, label in Occupation.choices), "农民"),
+]
+
+
+def template_xlsx() -> bytes:
+    """The blank roster a clerk fills in: the headings only on the first sheet, which is the
+    one imported; what to write in each column, with an example, on a second sheet."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "代表名册"
+    sheet.append(HEADERS + OPTIONAL_HEADERS)
+    sheet.freeze_panes = "A2"
+    for index, heading in enumerate(HEADERS + OPTIONAL_HEADERS, start=1):
+        column = sheet.column_dimensions[get_column_letter(index)]
+        column.width = 28 if heading in ("工作单位及职务", "所属活动小组") else 14
+        if heading in ("出生年月", "联系电话"):
+            # Text cells: Excel keeps 1975.10 as typed and a phone number out of scientific notation.
+            column.number_format = "@"
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+    guide = book.create_sheet("填写说明")
+    for line in ["只导入第一张工作表“代表名册”，本页不会导入。第一行是表头，请勿修改；从第二行起每行填一个代表资格。",
+                 "同时是市、县人大代表的，填两行。同一人以姓名和出生年月识别，再次导入时更新其信息，不会重复新增。",
+                 ""]:
+        guide.append([line])
+    guide.append(["列", "填写要求", "示例"])
+    for row in _GUIDANCE:
+        guide.append(list(row))
+    for cell in guide[4]:
+        cell.font = Font(bold=True)
+    for letter, width in (("A", 16), ("B", 60), ("C", 30)):
+        guide.column_dimensions[letter].width = width
+    book.active = 0
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # --- parsing single values -------------------------------------------------------------------
@@ -192,8 +263,8 @@ def _text(value: Any) -> str:
 def parse_birth_month(value: Any, *, today: dt.date | None = None) -> tuple[dt.date | None, str]:
     """1975.03, 1975年3月, 1975-03, 1975/3, 197503, an Excel date → the first of that month.
 
-    Returns (date, "") or (None, reason). A number such as 1975.1 from an Excel cell is read
-    as two decimals (1975.10 → October): Excel drops the trailing zero of 1975.10.
+    Returns (date, "") or (None, reason). A number from an Excel cell is read by
+    `_numeric_month`: 1975.3 → March, 1975.12 → December, 1975.1 → October.
     """
     today = today or timezone.localdate()
     if isinstance(value, dt.datetime):
@@ -201,8 +272,8 @@ def parse_birth_month(value: Any, *, today: dt.date | None = None) -> tuple[dt.d
     if isinstance(value, dt.date):
         year, month = value.year, value.month
     else:
-        if isinstance(value, float):
-            text = f"{value:.2f}"
+        if isinstance(value, float) and not value.is_integer():
+            text = _numeric_month(value)
         else:
             text = _text(value)
         if not text:
@@ -216,6 +287,22 @@ def parse_birth_month(value: Any, *, today: dt.date | None = None) -> tuple[dt.d
     if year < 1900 or (year, month) > (today.year - 18, today.month):
         return None, f"出生年月“{_text(value)}”不合理（代表应年满18周岁）"
     return dt.date(year, month, 1), ""
+
+
+def _numeric_month(value: float) -> str:
+    """A year.month typed into a number cell, as text "1975.03".
+
+    Excel keeps the number, not what was typed: 1975.03 stays 1975.03, but 1975.10 and 1975.3
+    are both stored without a trailing zero. So the number is read to two decimals, and a
+    "month" over 12 that ends in 0 (1975.3 → 1975.30) was a one-digit month: March. 1975.1 is
+    read as October, not January: the office writes months with two digits (1975.01), so a
+    bare 1975.1 most likely is a typed 1975.10 that Excel shortened.
+    """
+    year, _, month_text = f"{value:.2f}".partition(".")
+    month = int(month_text)
+    if month > 12 and month % 10 == 0:
+        month //= 10
+    return f"{year}.{month:02d}"
 
 
 def parse_term(value: Any) -> int | None:
@@ -249,7 +336,7 @@ def parse_mobile(value: Any) -> tuple[str, str]:
 class _Lookups:
     """Everything the rows may refer to, fetched in a few queries before any row is checked."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], user: Any = None) -> None:
         self.regions_by_name: dict[str, list[Region]] = defaultdict(list)
         self.regions_by_code: dict[str, Region] = {}
         regions = list(Region.objects.only("id", "code", "name", "level", "parent_id"))
@@ -277,6 +364,13 @@ class _Lookups:
             for p in Deputy.objects.filter(name__in=names[i:i + 2000]).values(*person_fields):
                 self.people.setdefault((p["name"], p["birth_date"]), p)
         ids = [p["id"] for p in self.people.values()]
+        # The existing people township staff may change (their residence or a seat in the township).
+        self.people_in_scope: set[int] | None = None
+        if user is not None and not is_office(user):
+            self.people_in_scope = set()
+            for i in range(0, len(ids), 2000):
+                self.people_in_scope.update(
+                    deputies_visible_to(user).filter(id__in=ids[i:i + 2000]).values_list("id", flat=True))
         self.seats: dict[tuple[int, int], tuple[int, str]] = {}
         self.memberships: dict[tuple[int, int], tuple[int, str]] = {}
         for i in range(0, len(ids), 2000):
@@ -347,7 +441,7 @@ def check(dataset: tablib.Dataset, *, user: Any = None) -> RosterResult:
     if not raw_rows:
         result.file_errors.append("名册中没有数据行")
         return result
-    lookups = result.lookups = _Lookups(_text(r.get("name")) for _, r in raw_rows)
+    lookups = result.lookups = _Lookups((_text(r.get("name")) for _, r in raw_rows), user)
     today = timezone.localdate()
     has_occupation = "职业构成" in columns
     seen: dict[tuple[Any, ...], int] = {}
@@ -368,6 +462,10 @@ def check(dataset: tablib.Dataset, *, user: Any = None) -> RosterResult:
             row.errors.append(f"与第{first.line}行是同一人，但个人信息不一致，请统一后再导入")
             continue
         existing = lookups.people.get(row.key)
+        if existing and lookups.people_in_scope is not None and existing["id"] not in lookups.people_in_scope:
+            # The row's own residence may lie in the township; the person it would overwrite does not.
+            row.errors.append("姓名和出生年月与一位不在您乡镇（街道）的代表相同，不能导入；如是同一人，请联系县人大常委会代表工委")
+            continue
         if existing:
             row.deputy_id = existing["id"]
             changed = any(existing[k] != v for k, v in row.fields.items())

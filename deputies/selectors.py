@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 
 from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
@@ -28,6 +29,20 @@ def current_memberships() -> Prefetch:
         queryset=Membership.objects.filter(ended_on__isnull=True).select_related("group").order_by("group__name"),
         to_attr="current_memberships",
     )
+
+
+def active_stations() -> list[Prefetch]:
+    """The active liaison stations a deputy is stationed at, as `active_stations`.
+
+    Stations belong to the liaison app, which this app does not import: they are read through
+    the reverse accessor `LiaisonStation.deputies` leaves on Deputy. Without that app, none.
+    """
+    try:
+        station = Deputy._meta.get_field("liaison_stations").related_model
+    except FieldDoesNotExist:
+        return []
+    return [Prefetch("liaison_stations", queryset=station.objects.filter(active=True).order_by("kind", "name"),
+                     to_attr="active_stations")]
 
 
 def deputies_visible_to(user: Any) -> QuerySet[Deputy]:
@@ -63,9 +78,9 @@ def deputy_list(*, user: Any, filters: dict[str, str] | None = None) -> QuerySet
 
 
 def deputy_public(token: str) -> Deputy | None:
-    """A deputy by public token, with the seats and groups the public page shows."""
+    """A deputy by public token, with the seats, groups and stations the public page shows."""
     return (Deputy.objects.filter(public_token=token)
-            .prefetch_related(active_mandates(), current_memberships()).first())
+            .prefetch_related(active_mandates(), current_memberships(), *active_stations()).first())
 
 
 def group_public(token: str) -> ActivityGroup | None:

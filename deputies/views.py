@@ -33,6 +33,11 @@ from deputywork.roles import is_office, role_required, staff_required
 
 def _opinion_url(name: str, token: str) -> str | None:
     """The opinion form arrives with the suggestions app; until then the button is hidden."""
+    return _url_if_installed(name, token)
+
+
+def _url_if_installed(name: str, token: str) -> str | None:
+    """A later app's public page (this app imports none of them), or None without that app."""
     try:
         return reverse(name, args=[token])
     except NoReverseMatch:
@@ -56,6 +61,8 @@ def public_deputy(request: HttpRequest, token: str) -> HttpResponse:
         return render_to_string("deputies/public_deputy.html", {
             "deputy": deputy,
             "seats": [posters.seat_label(m) for m in deputy.active_mandates],
+            "stations": [(station, _url_if_installed("liaison:public_station", station.public_token))
+                         for station in getattr(deputy, "active_stations", [])],
             "opinion_url": _opinion_url("suggestions:opinion_new_for_deputy", token),
         }, request=request)
 

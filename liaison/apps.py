@@ -7,11 +7,18 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("联络站与活动")
 
     def ready(self) -> None:
+        from deputies import public_cache
         from deputywork.figures import register_figures
         from deputywork.models import Role
         from deputywork.roles import register_menu
         from liaison import record  # noqa: F401 - registers liaison's performance-record sections
         from liaison.figures import liaison_figures
+        from liaison.models import LiaisonStation
+
+        # A deputy's public page lists the stations they are stationed at: a station's details and
+        # who is stationed there (deputies.add/remove send only m2m_changed) show at once.
+        public_cache.connect(LiaisonStation)
+        public_cache.connect_m2m(LiaisonStation.deputies.through, LiaisonStation.groups.through)
 
         register_figures("liaison", liaison_figures)
         register_menu(_("我的活动"), "liaison:portal_home", Role.DEPUTY, order=20)

@@ -1,10 +1,15 @@
 import io
+import shutil
+import subprocess
 
 import pytest
+import zxingcpp
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
 from deputies.models import Deputy
+from tests import factories
 from tests.factories import ActivityGroupFactory, DeputyFactory, MandateFactory, MembershipFactory, UserFactory
 
 
@@ -76,6 +81,48 @@ def test_a_seat_in_the_township_congress_makes_a_deputy_visible(client, kuzhuang
     MandateFactory(deputy=kuzhuang_deputy, congress=CongressFactory(level="township", region=township, term=18))
     client.force_login(township_user)
     assert client.get(reverse("admin:deputies_deputy_change", args=[kuzhuang_deputy.pk])).status_code == 200
+
+
+def _change_form(deputy: Deputy, **changes) -> dict:
+    """The admin change form of `deputy` as posted unchanged, with `changes` applied."""
+    fields = ["name", "gender", "ethnicity", "party", "education", "occupation", "employer_title", "mobile",
+              "email", "introduction"]
+    data = {name: getattr(deputy, name) for name in fields}
+    data.update(birth_date=deputy.birth_date.isoformat(), residence=deputy.residence_id or "", user="")
+    seats = list(deputy.mandates.all())
+    data.update({"mandates-TOTAL_FORMS": len(seats), "mandates-INITIAL_FORMS": len(seats),
+                 "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0})
+    for i, seat in enumerate(seats):
+        data.update({f"mandates-{i}-id": seat.pk, f"mandates-{i}-deputy": deputy.pk,
+                     f"mandates-{i}-congress": seat.congress_id,
+                     f"mandates-{i}-electoral_district": seat.electoral_district, f"mandates-{i}-status": seat.status})
+    data.update(changes)
+    return data
+
+
+def test_township_staff_save_a_deputy_who_sits_in_their_congress_but_lives_elsewhere(
+        client, kuzhuang_deputy, township_user, township, village):
+    from tests.factories import CongressFactory
+
+    MandateFactory(deputy=kuzhuang_deputy, congress=CongressFactory(level="township", region=township, term=18))
+    client.force_login(township_user)
+    url = reverse("admin:deputies_deputy_change", args=[kuzhuang_deputy.pk])
+    response = client.post(url, _change_form(kuzhuang_deputy, employer_title="库庄镇前何村党支部书记"))
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    kuzhuang_deputy.refresh_from_db()
+    assert kuzhuang_deputy.employer_title == "库庄镇前何村党支部书记"
+    # Moving them to another township outside the clerk's own is still refused.
+    third = factories.RegionFactory(code="411025107000", name="麦岭镇", parent=township.parent)
+    elsewhere = factories.RegionFactory(code="411025107201", name="后村", parent=third)
+    response = client.post(url, _change_form(kuzhuang_deputy, residence=elsewhere.pk))
+    assert response.status_code == 200 and "居住地不在您的乡镇（街道）。" in response.content.decode()
+    kuzhuang_deputy.refresh_from_db()
+    assert kuzhuang_deputy.residence.name == "前何村"
+    # Moving them into the clerk's township is allowed.
+    response = client.post(url, _change_form(kuzhuang_deputy, residence=village.pk))
+    assert response.status_code == 302
+    kuzhuang_deputy.refresh_from_db()
+    assert kuzhuang_deputy.residence == village
 
 
 def test_admin_filters_and_search_work(client, office_user, chengguan_deputy, kuzhuang_deputy):
@@ -160,6 +207,29 @@ def test_township_poster_batch_has_one_page_per_deputy_and_group(client, townshi
     assert client.get(reverse("deputies:township_posters") + "?region=411025106000").status_code == 404
 
 
+def test_group_poster_carries_one_qr_code_the_public_address_not_the_wechat_groups(
+        client, township_user, groups, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from deputies.posters import group_public_url
+    from deputies.qr import qr_png
+
+    settings.MEDIA_ROOT = tmp_path
+    group = groups["城关镇代表活动小组"]
+    group.wechat_qr.save("wechat.png", ContentFile(qr_png("https://weixin.qq.com/g/example")))
+    client.force_login(township_user)
+    response = client.get(reverse("deputies:group_poster", args=[group.pk]))
+    assert response.status_code == 200
+    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    assert len(page.images) == 0  # the poster's QR code is drawn as vectors; no picture, so no WeChat QR image
+    if shutil.which("pdftoppm"):  # read the page as a phone would: one code, the group's public page
+        (tmp_path / "poster.pdf").write_bytes(response.content)
+        subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", "poster.pdf", "poster"], cwd=tmp_path,
+                       check=True)
+        codes = zxingcpp.read_barcodes(Image.open(tmp_path / "poster.png"))
+        assert [c.text for c in codes] == [group_public_url(group)]
+
+
 # --- the deputy portal ------------------------------------------------------------------------
 
 
@@ -189,3 +259,24 @@ def test_group_admin_is_scoped(client, township_user, other_township_user, group
     client.force_login(other_township_user)
     assert client.get(url).status_code == 404
     assert ActivityGroupFactory  # factories stay importable for other helpers
+
+
+def test_group_admin_exports_the_filtered_groups_of_the_users_township(client, township_user, office_user,
+                                                                      chengguan_deputy, kuzhuang_deputy, groups,
+                                                                      django_assert_max_num_queries):
+    MembershipFactory(deputy=chengguan_deputy, group=groups["城关镇代表活动小组"], role="leader")
+    MembershipFactory(deputy=kuzhuang_deputy, group=groups["城关镇代表活动小组"])
+    url = reverse("admin:deputies_activitygroup_export")
+    client.force_login(township_user)
+    body = client.post(url, {"format": "1", "resource": "0"}).content.decode("utf-8-sig")
+    assert body.startswith("名称,类型,专业领域,所在区划,联系网格,组长,副组长,联络员,成员,人数,存续")
+    assert "城关镇代表活动小组,片区,,城关镇,,李秀英,,,张建国,2,是" in body
+    assert "库庄镇代表活动小组" not in body  # another township's group
+    client.force_login(office_user)
+    kuzhuang = groups["库庄镇代表活动小组"].region
+    for _ in range(5):
+        MembershipFactory(deputy=DeputyFactory(), group=ActivityGroupFactory(region=kuzhuang))
+    # Session, user, the township filter's regions, the count, the groups with their regions, their members.
+    with django_assert_max_num_queries(6):
+        body = client.post(url + "?township=411025106", {"format": "1", "resource": "0"}).content.decode("utf-8-sig")
+    assert "库庄镇代表活动小组" in body and "城关镇代表活动小组" not in body

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from deputies import services
-from tests.factories import DeputyFactory, MandateFactory, MembershipFactory, UserFactory
+from tests.factories import DeputyFactory, LiaisonStationFactory, MandateFactory, MembershipFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +34,8 @@ def test_second_visit_is_served_from_the_cache_without_queries(client, deputy, g
                                                               django_assert_max_num_queries,
                                                               django_assert_num_queries):
     MembershipFactory(deputy=deputy, group=groups["城关镇代表活动小组"])
-    # First visit: the deputy, their serving seats, their current groups.
-    with django_assert_max_num_queries(3):
+    # First visit: the deputy, their serving seats, their current groups, their stations.
+    with django_assert_max_num_queries(4):
         first = page(client, deputy)
     with django_assert_num_queries(0):
         second = page(client, deputy)
@@ -99,3 +99,48 @@ def test_a_rotated_token_is_404_even_when_cached(client, deputy):
     services.token_rotate(obj=deputy)
     assert client.get(reverse("deputies:public_deputy", args=[old])).status_code == 404
     assert "李秀英" in page(client, deputy)
+
+
+# --- the liaison stations the deputy is stationed at -------------------------------------------
+
+
+@pytest.fixture
+def station(deputy, township):
+    station = LiaisonStationFactory(name="西街社区代表联络站", region=township, address="城关镇西街88号",
+                                    opening_schedule="每月15日 9:00–11:30", phone="0374-7000000")
+    station.deputies.add(deputy)
+    return station
+
+
+def test_the_page_shows_each_active_station_with_a_link_and_never_the_phone(client, deputy, station):
+    deputy.mobile = "13912345678"
+    deputy.save()
+    LiaisonStationFactory(name="库庄镇代表之家", kind="home", active=False).deputies.add(deputy)
+    text = page(client, deputy)
+    assert "西街社区代表联络站" in text and "代表联络站" in text
+    assert "城关镇西街88号" in text and "每月15日 9:00–11:30" in text
+    assert reverse("liaison:public_station", args=[station.public_token]) in text
+    assert "库庄镇代表之家" not in text  # a station no longer in use
+    assert "13912345678" not in text
+
+
+def test_stations_keep_the_query_count_flat(client, deputy, station, township, django_assert_max_num_queries):
+    for n in range(3):
+        LiaisonStationFactory(name=f"第{n}联络点", kind="point", region=township).deputies.add(deputy)
+    # The deputy, their serving seats, their current groups, their stations: one query each.
+    with django_assert_max_num_queries(4):
+        text = page(client, deputy)
+    assert "第2联络点" in text and "代表联络点" in text
+
+
+def test_leaving_a_station_and_a_changed_station_show_at_once(client, deputy, station):
+    assert "西街社区代表联络站" in page(client, deputy)
+    station.opening_schedule = "每周三 9:00–11:30"
+    station.save()
+    assert "每周三 9:00–11:30" in page(client, deputy)
+    station.deputies.remove(deputy)  # only m2m_changed, no post_save
+    assert "西街社区代表联络站" not in page(client, deputy)
+    station.deputies.add(deputy)
+    assert "西街社区代表联络站" in page(client, deputy)
+    station.deputies.clear()
+    assert "西街社区代表联络站" not in page(client, deputy)

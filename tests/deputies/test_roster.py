@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 
+import openpyxl
 import pytest
 import tablib
 from import_export.formats.base_formats import XLSX
@@ -62,10 +63,24 @@ def test_reimport_updates_instead_of_duplicating(setup):
     ("1975.03", dt.date(1975, 3, 1)), ("1975年3月", dt.date(1975, 3, 1)), ("1975-03", dt.date(1975, 3, 1)),
     ("1975/3", dt.date(1975, 3, 1)), ("1975.3", dt.date(1975, 3, 1)), ("197503", dt.date(1975, 3, 1)),
     ("1975年03月12日", dt.date(1975, 3, 1)), (dt.datetime(1975, 3, 9), dt.date(1975, 3, 1)),  # noqa: DTZ001 - openpyxl cells are naive
-    (1975.10, dt.date(1975, 10, 1)),
+    (1975.10, dt.date(1975, 10, 1)), (1975.3, dt.date(1975, 3, 1)), (1975.12, dt.date(1975, 12, 1)),
+    (1975.03, dt.date(1975, 3, 1)), (197503.0, dt.date(1975, 3, 1)),
 ])
 def test_birth_months_written_many_ways_are_read(text, expected):
     assert roster.parse_birth_month(text, today=dt.date(2026, 1, 1)) == (expected, "")
+
+
+def test_birth_months_typed_as_numbers_in_excel_are_read(setup):
+    # Excel stores what a clerk types as 1975.3 / 1975.12 / 1975.10 as the numbers 1975.3, 1975.12, 1975.1.
+    rows = [list(GOOD[1]), list(GOOD[1]), list(GOOD[1])]
+    for row, name, number in zip(rows, ["李秀英", "王秀兰", "刘桂兰"], [1975.3, 1975.12, 1975.1], strict=True):
+        row[0], row[3], row[10] = name, number, ""
+    data = roster.read_dataset(xlsx(rows), "名册.xlsx")
+    assert data[0][3] == 1975.3  # a number cell, not text
+    result = services.roster_import(dataset=data)
+    assert result.written, result.error_lines()
+    births = dict(Deputy.objects.values_list("name", "birth_date"))
+    assert births == {"李秀英": dt.date(1975, 3, 1), "王秀兰": dt.date(1975, 12, 1), "刘桂兰": dt.date(1975, 10, 1)}
 
 
 def test_messy_but_valid_file_is_read(setup):
@@ -109,6 +124,25 @@ def test_township_staff_cannot_import_outside_their_township(setup, township_use
     assert not result.written and "不在您的乡镇" in result.error_lines()[0]
 
 
+def test_township_staff_cannot_overwrite_a_person_outside_their_township(setup, township_user):
+    services.roster_import(dataset=dataset(GOOD))  # 张建国 lives in 库庄镇, 李秀英 in 城关镇
+    # The same name and birth month, claiming a village in the clerk's own township.
+    claimed = list(GOOD[0])
+    claimed[9], claimed[11], claimed[12] = "城关镇某公司经理", "城关镇西街社区", ""
+    mine = list(GOOD[1])
+    mine[9] = "襄城县第一高级中学副校长"
+    result = services.roster_import(dataset=dataset([claimed, mine]), user=township_user)
+    assert not result.written
+    assert result.error_lines() == ["第2行（张建国）：姓名和出生年月与一位不在您乡镇（街道）的代表相同，不能导入；"
+                                    "如是同一人，请联系县人大常委会代表工委"]
+    zhang = Deputy.objects.get(name="张建国")
+    assert (zhang.residence.name, zhang.employer_title) == ("前何村", "襄城县库庄镇前何村党支部书记")
+    # A person of their own township is updated as before.
+    result = services.roster_import(dataset=dataset([mine]), user=township_user)
+    assert result.written and result.updated_deputies == 1
+    assert Deputy.objects.get(name="李秀英").employer_title == "襄城县第一高级中学副校长"
+
+
 def test_export_reads_back_as_the_same_roster(setup):
     services.roster_import(dataset=dataset(GOOD))
     exported = RosterResource().export(queryset=Deputy.objects.all())
@@ -117,11 +151,33 @@ def test_export_reads_back_as_the_same_roster(setup):
     assert again.written and again.unchanged_deputies == 2 and Deputy.objects.count() == 2
 
 
-def test_blank_template_has_the_office_headings(office_user, client):
+def test_blank_template_has_the_office_headings_and_imports_nothing(setup, office_user, client):
     client.force_login(office_user)
     response = client.get("/admin/deputies/deputy/roster-template/")
-    data = XLSX().create_dataset(response.content)
-    assert list(data.headers)[:13] == roster.HEADERS
+    data = roster.read_dataset(response.content, "roster-template.xlsx")
+    assert list(data.headers)[:13] == roster.HEADERS and len(data) == 0
+    # Uploaded unchanged, it is refused with a reason and writes nobody (the example sits on the guidance sheet).
+    result = services.roster_import(dataset=data)
+    assert not result.written and result.error_lines() == ["名册中没有数据行"]
+    assert Deputy.objects.count() == 0
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["代表名册", "填写说明"] and book.active.title == "代表名册"
+
+
+def test_only_the_first_sheet_is_imported_whichever_sheet_was_open(setup):
+    book = openpyxl.Workbook()
+    first = book.active
+    first.append(roster.HEADERS)
+    first.append(GOOD[1])
+    notes = book.create_sheet("填写说明")
+    notes.append(roster.HEADERS)
+    notes.append(GOOD[0])
+    book.active = 1  # saved while the guidance sheet was open
+    out = io.BytesIO()
+    book.save(out)
+    result = services.roster_import(dataset=roster.read_dataset(out.getvalue(), "名册.xlsx"))
+    assert result.written, result.error_lines()
+    assert list(Deputy.objects.values_list("name", flat=True)) == ["李秀英"]
 
 
 def test_admin_import_previews_then_confirms(setup, office_user, client, settings, tmp_path):
