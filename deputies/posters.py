@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from deputies.models import ActivityGroup, CongressLevel, Deputy, GroupRole, Mandate, MandateStatus, Membership
 from deputies.qr import Poster, public_url, render_posters
 from deputies.selectors import active_mandates, current_memberships
-from deputywork.models import Region
+from deputywork.models import Region, RegionLevel
 
 DEPUTY_CALL = "扫一扫，向代表反映意见建议"
 GROUP_CALL = "扫一扫，向代表活动小组反映意见建议"
@@ -30,6 +30,16 @@ def seat_label(mandate: Mandate) -> str:
     return text + (f"（{mandate.electoral_district}）" if mandate.electoral_district else "")
 
 
+def poster_organ(region: Region | None) -> str:
+    """Who puts the poster up: the office of the county the region lies in
+    (襄城县人大常委会代表工作委员会), or "" above county level."""
+    if region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY):
+        return ""
+    county = region.name if region.level == RegionLevel.COUNTY else (
+        Region.objects.filter(code=region.code[:6] + "0" * 6).values_list("name", flat=True).first())
+    return _("%(county)s人大常委会代表工作委员会") % {"county": county} if county else ""
+
+
 def _photo_path(field) -> str | None:
     if not field:
         return None
@@ -39,8 +49,11 @@ def _photo_path(field) -> str | None:
         return None
 
 
-def deputy_poster(deputy: Deputy) -> Poster:
-    """Needs `active_mandates` and `current_memberships` prefetched (see selectors)."""
+def deputy_poster(deputy: Deputy, organ: str | None = None) -> Poster:
+    """Needs `active_mandates` and `current_memberships` prefetched (see selectors).
+
+    `organ` is the footer; by default the office of the county of the deputy's seat (or,
+    for a seat above the county, of their residence)."""
     seats = getattr(deputy, "active_mandates", None)
     if seats is None:
         seats = list(deputy.mandates.filter(status=MandateStatus.ACTIVE).select_related("congress__region"))
@@ -59,10 +72,18 @@ def deputy_poster(deputy: Deputy) -> Poster:
         url=deputy_public_url(deputy),
         photo_path=_photo_path(deputy.photo),
         call_to_action=_(DEPUTY_CALL),
+        footer=poster_organ(_home(top, deputy)) if organ is None else organ,
     )
 
 
-def group_poster(group: ActivityGroup) -> Poster:
+def _home(seat: Mandate | None, deputy: Deputy) -> Region | None:
+    region = seat.congress.region if seat else None
+    if region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY):
+        region = deputy.residence
+    return region
+
+
+def group_poster(group: ActivityGroup, organ: str | None = None) -> Poster:
     members = getattr(group, "current_memberships", None)
     if members is None:
         members = list(group.memberships.filter(ended_on__isnull=True).select_related("deputy")
@@ -84,6 +105,7 @@ def group_poster(group: ActivityGroup) -> Poster:
         # poster's own QR code would leave residents two codes to choose from.
         photo_path=None,
         call_to_action=_(GROUP_CALL),
+        footer=poster_organ(group.region) if organ is None else organ,
     )
 
 
@@ -106,4 +128,5 @@ def township_posters(*, region: Region, deputies: QuerySet[Deputy], groups: Quer
 
     group_qs = groups.filter(region__code__startswith=prefix, active=True).prefetch_related(
         Prefetch("memberships", queryset=members, to_attr="current_memberships"))
-    return render_posters([*(deputy_poster(d) for d in people), *(group_poster(g) for g in group_qs)])
+    organ = poster_organ(region)
+    return render_posters([*(deputy_poster(d, organ) for d in people), *(group_poster(g, organ) for g in group_qs)])

@@ -204,6 +204,8 @@ def test_township_poster_batch_has_one_page_per_deputy_and_group(client, townshi
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 2  # 李秀英 and 城关镇代表活动小组
     assert "李秀英" in reader.pages[0].extract_text()
+    # Each poster says who put it up: the county's office, not a generic "县".
+    assert all("襄城县人大常委会代表工作委员会" in page.extract_text() for page in reader.pages)
     assert client.get(reverse("deputies:township_posters") + "?region=411025106000").status_code == 404
 
 
@@ -242,6 +244,7 @@ def test_deputy_sees_own_portal_and_downloads_poster(client, chengguan_deputy):
     assert "李秀英" in text and "襄城县第十七届人民代表大会" in text
     poster = client.get(reverse("deputies:portal_poster"))
     assert poster.status_code == 200 and len(PdfReader(io.BytesIO(poster.content)).pages) == 1
+    assert "襄城县人大常委会代表工作委员会" in PdfReader(io.BytesIO(poster.content)).pages[0].extract_text()
 
 
 def test_portal_is_404_for_other_roles_and_unlinked_deputy_logins(client, office_user):
