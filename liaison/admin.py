@@ -52,6 +52,28 @@ class LiaisonStationAdmin(StaffAdmin):
         self.message_user(request, _("已更换公开地址。"))
 
 
+class StaffInline(admin.TabularInline):
+    """Inline rows follow the rules of the page they sit on (StaffAdmin's roles and scope). The
+    staff accounts carry roles, not Django's per-model permissions, so the default inline checks
+    would hide the roster, the invitations and the photos from every clerk but a superuser."""
+
+    def _page_admin(self) -> admin.ModelAdmin:
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A line of a roster or an invitation list is part of the page, not a record of its own.
+        return self._page_admin().has_change_permission(request, obj)
+
+
 class DutyShiftFormSet(forms.BaseInlineFormSet):
     """The whole roster is checked at once: one deputy cannot be in two places at a time."""
 
@@ -69,7 +91,7 @@ class DutyShiftFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(problems)
 
 
-class DutyShiftInline(admin.TabularInline):
+class DutyShiftInline(StaffInline):
     model = DutyShift
     formset = DutyShiftFormSet
     extra = 1
@@ -127,7 +149,7 @@ class ActivityKindAdmin(OfficeOnlyAdmin):
     search_fields = ("name",)
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(StaffInline):
     model = Participation
     extra = 1
     fields = ("deputy", "signed_in_at")
@@ -145,7 +167,7 @@ class PhotoForm(forms.ModelForm):
         return image
 
 
-class ActivityPhotoInline(admin.TabularInline):
+class ActivityPhotoInline(StaffInline):
     model = ActivityPhoto
     form = PhotoForm
     extra = 1

@@ -77,8 +77,9 @@ def roster_problems(*, activity_day: ActivityDay, shifts: Sequence[ShiftSpec]) -
     by_deputy: dict[int, list[tuple[dt.time, dt.time, str]]] = defaultdict(list)
     for s in shifts:
         by_deputy[s.deputy.pk].append((s.start, s.end, s.station.name))
-    others = (DutyShift.objects.filter(date=activity_day.date, deputy_id__in=list(by_deputy))
-              .exclude(activity_day=activity_day).select_related("station"))
+    others = DutyShift.objects.filter(date=activity_day.date, deputy_id__in=list(by_deputy)).select_related("station")
+    if activity_day.pk is not None:  # a day being added in the admin has no shifts of its own yet
+        others = others.exclude(activity_day=activity_day)
     for o in others:
         by_deputy[o.deputy_id].append((o.start, o.end, f"{o.station.name}（另一活动日）"))
     names = {s.deputy.pk: s.deputy.name for s in shifts}
