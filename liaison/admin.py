@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.services import image_reencode
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
-from liaison import services
+from deputywork.models import Region
+from deputywork.roles import is_office, region_within_scope, scope_to_region
+from liaison import selectors, services
 from liaison.models import (
     Activity,
     ActivityDay,
@@ -34,9 +36,62 @@ from liaison.models import (
     Training,
 )
 
+OUTSIDE_SCOPE = _("所在区划不在您的乡镇（街道）。")
+
+
+def scoped_choice(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The choices of a region, station or activity-day picker, kept to what a township clerk
+    may file under: their township and its villages, their stations, the days they can see.
+    Office staff choose from everything."""
+    user = request.user
+    if is_office(user) or "queryset" in kwargs:
+        return kwargs
+    model = db_field.related_model
+    if model is Region:
+        # The rows region_q lets this clerk see, asked of the regions themselves.
+        kwargs["queryset"] = Region.objects.filter(code__startswith=user.region.prefix if user.region_id else "-")
+        kwargs["error_messages"] = {"invalid_choice": OUTSIDE_SCOPE}
+    elif model is LiaisonStation:
+        kwargs["queryset"] = scope_to_region(LiaisonStation.objects.all(), user, "region")
+    elif model is ActivityDay:
+        kwargs["queryset"] = selectors.activity_days_visible_to(user=user)
+    return kwargs
+
+
+class RegionScopedForm(forms.ModelForm):
+    """A record's region is checked on save as the deputies admin does: a township clerk files
+    records under their own township or its villages only."""
+
+    user: Any = None
+
+    def clean_region(self) -> Any:
+        region = self.cleaned_data.get("region")
+        if self.user is not None and region is not None and not region_within_scope(self.user, region):
+            raise ValidationError(OUTSIDE_SCOPE)
+        return region
+
+
+class ScopedAdmin(StaffAdmin):
+    """StaffAdmin whose pickers and region field keep a township clerk inside their township."""
+
+    form = RegionScopedForm
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        # The region search lists the whole country; a clerk picks from the short list of their own.
+        fields = tuple(super().get_autocomplete_fields(request))
+        return fields if is_office(request.user) else tuple(f for f in fields if f != "region")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().formfield_for_foreignkey(db_field, request, **scoped_choice(db_field, request, kwargs))
+
 
 @admin.register(LiaisonStation)
-class LiaisonStationAdmin(StaffAdmin):
+class LiaisonStationAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("name", "kind", "region", "is_demonstration", "opening_schedule", "active")
     list_filter = ("kind", "is_demonstration", "active")
@@ -72,6 +127,9 @@ class StaffInline(admin.TabularInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A line of a roster or an invitation list is part of the page, not a record of its own.
         return self._page_admin().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().formfield_for_foreignkey(db_field, request, **scoped_choice(db_field, request, kwargs))
 
 
 class DutyShiftFormSet(forms.BaseInlineFormSet):
@@ -117,7 +175,7 @@ def _transition_action(to: str, label: str) -> Any:
 
 
 @admin.register(ActivityDay)
-class ActivityDayAdmin(StaffAdmin):
+class ActivityDayAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("date", "region", "theme", "status", "published_at")
     list_filter = ("status", "date")
@@ -126,6 +184,14 @@ class ActivityDayAdmin(StaffAdmin):
     autocomplete_fields = ("region",)
     readonly_fields = ("status", "published_at")
     inlines = [DutyShiftInline, ActivityDayEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Township staff also see the county's days (read-only, below).
+        return selectors.activity_days_visible_to(user=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or region_within_scope(request.user, obj.region))
     actions = [_transition_action(ActivityDayStatus.PUBLISHED, _("公布值班安排")),
                _transition_action(ActivityDayStatus.HELD, _("标记为已举行")),
                _transition_action(ActivityDayStatus.CANCELLED, _("取消活动日"))]
@@ -174,7 +240,7 @@ class ActivityPhotoInline(StaffInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(StaffAdmin):
+class ActivityAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("date", "title", "kind", "region", "station", "residents_count", "reported_by_deputy")
     list_filter = ("kind", "reported_by_deputy")
@@ -190,7 +256,7 @@ class ActivityAdmin(StaffAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReceptionForm(forms.ModelForm):
+class ReceptionForm(RegionScopedForm):
     class Meta:
         model = ReceptionEntry
         fields = ("station", "date", "deputies", "visitor_name", "visitor_phone", "matter", "category", "handling",
@@ -208,7 +274,7 @@ class ReceptionForm(forms.ModelForm):
 
 
 @admin.register(ReceptionEntry)
-class ReceptionEntryAdmin(StaffAdmin):
+class ReceptionEntryAdmin(ScopedAdmin):
     form = ReceptionForm
     region_paths = ("station__region",)
     list_display = ("date", "station", "category", "handling")
@@ -227,7 +293,7 @@ class DisputeEventInline(ReadOnlyInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(StaffAdmin):
+class DisputeAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("found_on", "region", "category", "parties", "status", "closed_on")
     list_filter = ("status",)
@@ -256,7 +322,7 @@ def _investment_action(to: str) -> Any:
 
 
 @admin.register(InvestmentProject)
-class InvestmentProjectAdmin(StaffAdmin):
+class InvestmentProjectAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("name", "deputy", "region", "introduced_on", "amount_wan", "jobs", "status")
     list_filter = ("status",)
@@ -268,7 +334,7 @@ class InvestmentProjectAdmin(StaffAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(StaffAdmin):
+class TrainingAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("title", "start_date", "end_date", "hours", "region")
     search_fields = ("title",)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from deputies.models import ActivityGroup, Deputy, new_public_token
 from deputies.services import image_reencode
 from deputywork.models import Region, RegionLevel
+from deputywork.roles import region_within_scope
 from liaison.models import (
     PUBLISH_DAYS_AHEAD,
     Activity,
@@ -125,10 +126,13 @@ DAY_TRANSITIONS: dict[str, set[str]] = {
 def activity_day_transition(*, activity_day: ActivityDay, to: str, actor: Any, note: str = "",
                             today: dt.date | None = None) -> ActivityDay:
     """Publish, mark held or cancel an activity day. Publishing must happen at least
-    PUBLISH_DAYS_AHEAD days before the day, so residents learn who will receive them."""
+    PUBLISH_DAYS_AHEAD days before the day, so residents learn who will receive them. A township
+    clerk reads the county's days but moves only their own township's (`actor` None: a script)."""
     today = today or timezone.localdate()
     with transaction.atomic():
         day = ActivityDay.objects.select_for_update().get(pk=activity_day.pk)
+        if actor is not None and not region_within_scope(actor, day.region):
+            raise ValidationError(f"{day.region.name}的活动日由{day.region.name}人大安排，您只能查看，不能更改。")
         if to not in DAY_TRANSITIONS.get(day.status, set()):
             raise ValidationError(
                 f"活动日状态不能从“{ActivityDayStatus(day.status).label}”改为“{ActivityDayStatus(to).label}”。")

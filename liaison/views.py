@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy
 from deputywork.models import Role
-from deputywork.roles import is_office, role_required, staff_required
+from deputywork.roles import is_office, region_within_scope, role_required, staff_required
 from liaison import exports, qr, selectors, services
 from liaison.forms import DisputeMoveForm, OwnActivityForm, ReceptionForm
 from liaison.models import ActivityDayStatus, DisputeStatus, Participation
@@ -148,10 +148,12 @@ def staff_day(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, ValueError) as exc:
             _error_messages(request, exc if isinstance(exc, ValidationError) else ValidationError("无效的状态。"))
         return redirect("liaison:staff_day", pk=day.pk)
-    moves = sorted(services.DAY_TRANSITIONS.get(day.status, set()))
+    # A township clerk reads the county's day (and their own activities on it) but does not move it.
+    editable = region_within_scope(request.user, day.region)
+    moves = sorted(services.DAY_TRANSITIONS.get(day.status, set())) if editable else []
     return render(request, "liaison/staff_day.html", {
-        "day": day, "shifts": day.shifts.select_related("station", "deputy"),
-        "activities": day.activities.select_related("kind", "station"),
+        "day": day, "shifts": day.shifts.select_related("station", "deputy"), "editable": editable,
+        "activities": selectors.activities_visible_to(user=request.user).filter(activity_day=day),
         "moves": [(m, ActivityDayStatus(m).label) for m in moves], "events": day.events.select_related("actor"),
     })
 

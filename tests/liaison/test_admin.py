@@ -2,12 +2,20 @@
 
 import datetime as dt
 
+import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from liaison import services
-from liaison.models import ActivityDay, DutyShift
-from tests.factories import ActivityDayFactory, DeputyFactory, LiaisonStationFactory
+from liaison.models import ActivityDay, DutyShift, ReceptionEntry
+from tests.factories import (
+    ActivityDayFactory,
+    DeputyFactory,
+    LiaisonStationFactory,
+    RegionFactory,
+    activity_kind,
+)
 
 
 def _formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:
@@ -72,3 +80,92 @@ def test_admin_refuses_a_new_day_that_books_a_deputy_serving_on_another_day(clie
     assert response.status_code == 200
     assert "另一活动日" in response.content.decode()
     assert not ActivityDay.objects.filter(region=county).exists()
+
+
+# --- township clerks file records under their own township ------------------------------------
+
+def _forms(*prefixes: str) -> dict:
+    data = {}
+    for prefix in prefixes:
+        data.update(_formset(prefix, []))
+    return data
+
+
+ADD_POSTS = {
+    "liaisonstation": lambda region: {"name": "新建联络站", "kind": "station", "region": region.pk, "active": "on"},
+    "activityday": lambda region: {"region": region.pk, "date": "2031-05-15", "theme": "排查基层矛盾纠纷",
+                                   **_forms("shifts")},
+    "activity": lambda region: {"kind": activity_kind().pk, "title": "走访", "date": "2031-05-15",
+                                "region": region.pk, "place": "村委会", "residents_count": "0",
+                                "others_count": "0", "opinions_gathered": "0", "problems_solved": "0",
+                                **_forms("participations", "photos")},
+    "dispute": lambda region: {"region": region.pk, "found_on": "2031-05-15", "category": "邻里纠纷",
+                               "parties": "张某与李某", "summary": "宅基地边界"},
+    "investmentproject": lambda region: {"deputy": DeputyFactory().pk, "name": "新项目", "region": region.pk,
+                                         "introduced_on": "2031-05-15", "amount_wan": "100", "jobs": "3"},
+    "training": lambda region: {"title": "履职培训", "region": region.pk, "start_date": "2031-05-15",
+                                "end_date": "2031-05-15", "hours": "4"},
+}
+
+
+@pytest.mark.parametrize("model", sorted(ADD_POSTS))
+def test_township_clerk_cannot_file_under_another_township(client, model, township, other_township,
+                                                            township_user):
+    model_class = apps.get_model("liaison", model)
+    client.force_login(township_user)
+    response = client.post(reverse(f"admin:liaison_{model}_add"), ADD_POSTS[model](other_township))
+    assert response.status_code == 200
+    assert "所在区划不在您的乡镇（街道）" in response.content.decode()
+    assert not model_class.objects.exists()
+    village = RegionFactory(code="411025100201", name="东街村", parent=township)
+    response = client.post(reverse(f"admin:liaison_{model}_add"), ADD_POSTS[model](village))
+    assert response.status_code == 302
+    assert model_class.objects.get().region == village
+
+
+def test_township_clerk_picks_from_their_own_regions_only(client, township, other_township, township_user,
+                                                          office_user):
+    RegionFactory(code="411025100201", name="东街村", parent=township)
+    client.force_login(township_user)
+    page = client.get(reverse("admin:liaison_liaisonstation_add")).content.decode()
+    assert "东街村" in page and "城关镇" in page and "库庄镇" not in page and "襄城县" not in page
+    client.force_login(office_user)  # the office keeps the county-wide search
+    page = client.get(reverse("admin:liaison_liaisonstation_add")).content.decode()
+    assert "admin-autocomplete" in page
+
+
+def test_township_clerk_cannot_register_a_reception_at_another_townships_station(client, other_township,
+                                                                                   township_user):
+    station = LiaisonStationFactory(region=other_township)
+    client.force_login(township_user)
+    response = client.post(reverse("admin:liaison_receptionentry_add"), {
+        "station": station.pk, "date": "2031-05-15", "deputies": [DeputyFactory().pk], "visitor_name": "王小明",
+        "matter": "路灯", "category": "other", "handling": "answered"})
+    assert response.status_code == 200
+    assert not ReceptionEntry.objects.exists()
+
+
+# --- county days: township clerks read them, the office keeps them ----------------------------
+
+def test_township_clerk_reads_but_cannot_change_a_county_day_in_the_admin(client, county, township,
+                                                                          township_user, office_user):
+    date = timezone.localdate() + dt.timedelta(days=20)
+    county_day = ActivityDayFactory(region=county, date=date, theme="县里的主题")
+    own_day = ActivityDayFactory(region=township, date=date, theme="镇里的主题")
+    client.force_login(township_user)
+    listing = client.get(reverse("admin:liaison_activityday_changelist")).content.decode()
+    assert "县里的主题" in listing and "镇里的主题" in listing
+    url = reverse("admin:liaison_activityday_change", args=[county_day.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _day_post(county, date, [], theme="改过的主题"))
+    assert response.status_code == 403
+    response = client.post(reverse("admin:liaison_activityday_changelist"), {
+        "action": "mark_published", "_selected_action": [county_day.pk]})
+    county_day.refresh_from_db()
+    assert (county_day.theme, county_day.status) == ("县里的主题", "draft")
+    response = client.post(reverse("admin:liaison_activityday_change", args=[own_day.pk]),
+                           _day_post(township, date, [], theme="改过的主题"))
+    assert response.status_code == 302
+    client.force_login(office_user)
+    response = client.post(url, _day_post(county, date, [], theme="改过的主题"))
+    assert response.status_code == 302
