@@ -164,6 +164,17 @@ def _attendance_problem(invited: Iterable[Deputy], attended: Iterable[Deputy]) -
     return None
 
 
+def _encode_photos(photos: Sequence[Any]) -> tuple[list[Any], list[str]]:
+    """Every upload checked and re-encoded before anything is written; the problems of all of them."""
+    encoded, problems = [], []
+    for upload in photos:
+        try:
+            encoded.append(image_reencode(upload=upload, max_side=PHOTO_MAX_SIDE))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    return encoded, problems
+
+
 @transaction.atomic
 def activity_create(*, kind: ActivityKind, title: str, date: dt.date, region: Region,
                     station: LiaisonStation | None = None, place: str = "",
@@ -178,12 +189,8 @@ def activity_create(*, kind: ActivityKind, title: str, date: dt.date, region: Re
         _attendance_problem(invited, attended),
         None if (station or place.strip()) else "请填写活动地点或选择联络站。",
     ) if p]
-    encoded = []
-    for upload in photos:
-        try:
-            encoded.append(image_reencode(upload=upload, max_side=PHOTO_MAX_SIDE))
-        except ValidationError as exc:
-            problems.extend(exc.messages)
+    encoded, photo_problems = _encode_photos(photos)
+    problems.extend(photo_problems)
     if problems:
         raise ValidationError(problems)
     activity = Activity.objects.create(
@@ -233,6 +240,18 @@ def activity_sign_in(*, activity: Activity, deputy: Deputy, today: dt.date | Non
             part.signed_in_at = timezone.now()
             part.save(update_fields=["signed_in_at"])
     return part
+
+
+def activity_record_results(*, activity: Activity, attended: Sequence[Deputy], photos: Sequence[Any] = ()) -> None:
+    """Who signed in and the new photos, saved together: a photo that is not an image or a
+    deputy who was not invited refuses the whole post, and no earlier photo stays behind."""
+    encoded, problems = _encode_photos(photos)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        activity_set_attendance(activity=activity, attended=attended)
+        for content in encoded:
+            ActivityPhoto.objects.create(activity=activity, image=content)
 
 
 @transaction.atomic

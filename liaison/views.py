@@ -166,10 +166,8 @@ def staff_activity(request: HttpRequest, pk: int) -> HttpResponse:
         wanted = set(request.POST.getlist("attended"))
         chosen = list(Deputy.objects.filter(pk__in=[x for x in wanted if x.isdigit()]))
         try:
-            if request.FILES.getlist("photos"):
-                for upload in request.FILES.getlist("photos"):
-                    services.activity_photo_add(activity=activity, upload=upload)
-            services.activity_set_attendance(activity=activity, attended=chosen)
+            services.activity_record_results(activity=activity, attended=chosen,
+                                             photos=request.FILES.getlist("photos"))
             messages.success(request, "已保存。")
         except ValidationError as exc:
             _error_messages(request, exc)
