@@ -163,6 +163,16 @@ class ActivityDayEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ActivityDayForm(RegionScopedForm):
+    def clean_date(self) -> Any:
+        date = self.cleaned_data.get("date")
+        # The instance still holds the saved date here: the form copies its data over it later.
+        problem = date and services.activity_day_date_problem(activity_day=self.instance, date=date)
+        if problem:
+            raise ValidationError(problem)
+        return date
+
+
 def _transition_action(to: str, label: str) -> Any:
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         for day in queryset:
@@ -176,6 +186,7 @@ def _transition_action(to: str, label: str) -> Any:
 
 @admin.register(ActivityDay)
 class ActivityDayAdmin(ScopedAdmin):
+    form = ActivityDayForm
     region_paths = ("region",)
     list_display = ("date", "region", "theme", "status", "published_at")
     list_filter = ("status", "date")
@@ -196,14 +207,24 @@ class ActivityDayAdmin(ScopedAdmin):
                _transition_action(ActivityDayStatus.HELD, _("标记为已举行")),
                _transition_action(ActivityDayStatus.CANCELLED, _("取消活动日"))]
 
+    def save_model(self, request: HttpRequest, obj: ActivityDay, form: Any, change: bool) -> None:
+        if change and "date" in form.changed_data:
+            # The day moves in save_related, through the service (notice period, event row),
+            # once the roster of this post is saved.
+            obj.date = form.initial["date"]
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is DutyShift:
             for f in formset.forms:
-                f.instance.date = form.instance.date
+                f.instance.date = form.cleaned_data["date"]
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        if change and "date" in form.changed_data:
+            services.activity_day_reschedule(activity_day=form.instance, date=form.cleaned_data["date"],
+                                             actor=request.user)
         # A moved day takes its roster with it.
         form.instance.shifts.exclude(date=form.instance.date).update(date=form.instance.date)
 

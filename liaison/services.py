@@ -153,6 +153,48 @@ def activity_day_transition(*, activity_day: ActivityDay, to: str, actor: Any, n
     return day
 
 
+def activity_day_date_problem(*, activity_day: ActivityDay, date: dt.date,
+                              today: dt.date | None = None) -> str | None:
+    """Why a saved day cannot move to `date`: once its roster is published, residents must
+    still learn of the new date at least PUBLISH_DAYS_AHEAD days before it."""
+    if activity_day.pk is None or date == activity_day.date or activity_day.status != ActivityDayStatus.PUBLISHED:
+        return None
+    today = today or timezone.localdate()
+    if (date - today).days < PUBLISH_DAYS_AHEAD:
+        earliest = today + dt.timedelta(days=PUBLISH_DAYS_AHEAD)
+        return (f"活动日已公布，改期后的日期应至少在{PUBLISH_DAYS_AHEAD}天之后"
+                f"（最早{earliest:%Y年%m月%d日}），以便群众知晓。")
+    return None
+
+
+def activity_day_reschedule(*, activity_day: ActivityDay, date: dt.date, actor: Any,
+                            today: dt.date | None = None) -> ActivityDay:
+    """Move an activity day and its roster to another date, with one event row; a published day
+    keeps its notice period and no deputy ends up in two places."""
+    with transaction.atomic():
+        day = ActivityDay.objects.select_for_update().get(pk=activity_day.pk)
+        if date == day.date:
+            return day
+        problem = activity_day_date_problem(activity_day=day, date=date, today=today)
+        if problem:
+            raise ValidationError(problem)
+        before = day.date
+        day.date = date
+        shifts = [ShiftSpec(s.station, s.deputy, s.start, s.end)
+                  for s in day.shifts.select_related("station", "deputy")]
+        problems = roster_problems(activity_day=day, shifts=shifts)
+        if problems:
+            raise ValidationError(problems)
+        day.save(update_fields=["date"])
+        day.shifts.update(date=date)
+        ActivityDayEvent.objects.create(
+            activity_day=day, actor=actor if getattr(actor, "pk", None) else None, from_status=day.status,
+            to_status=day.status, note=f"改期：{before:%Y-%m-%d} → {date:%Y-%m-%d}",
+            data={"from": before.isoformat(), "to": date.isoformat()})
+    activity_day.date = day.date
+    return day
+
+
 # --- activities ------------------------------------------------------------------------------
 
 

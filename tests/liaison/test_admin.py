@@ -169,3 +169,52 @@ def test_township_clerk_reads_but_cannot_change_a_county_day_in_the_admin(client
     client.force_login(office_user)
     response = client.post(url, _day_post(county, date, [], theme="改过的主题"))
     assert response.status_code == 302
+
+
+# --- a published day keeps its notice period --------------------------------------------------
+
+def _published(region, date, shifts):
+    day = ActivityDayFactory(region=region, date=date)
+    services.roster_set(activity_day=day, shifts=shifts)
+    services.activity_day_transition(activity_day=day, to="published", actor=None, today=date - dt.timedelta(days=5))
+    return day
+
+
+def _roster_rows(day) -> list[dict]:
+    return [{"id": s.pk, "activity_day": day.pk, "station": s.station_id, "deputy": s.deputy_id,
+             "start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}"} for s in day.shifts.all()]
+
+
+def test_a_published_day_cannot_move_closer_than_three_days(client, county, office_user):
+    today = timezone.localdate()
+    deputy = DeputyFactory()
+    date = today + dt.timedelta(days=10)
+    day = _published(county, date, [services.ShiftSpec(LiaisonStationFactory(region=county), deputy,
+                                                       dt.time(9), dt.time(11))])
+    url = reverse("admin:liaison_activityday_change", args=[day.pk])
+    client.force_login(office_user)
+    tomorrow = today + dt.timedelta(days=1)
+    response = client.post(url, {**_day_post(county, tomorrow, []), **_formset("shifts", _roster_rows(day), 1)})
+    assert response.status_code == 200 and "活动日已公布，改期后的日期应至少在3天之后" in response.content.decode()
+    day.refresh_from_db()
+    assert day.date == date and day.shifts.get().date == date
+
+    later = today + dt.timedelta(days=20)
+    response = client.post(url, {**_day_post(county, later, []), **_formset("shifts", _roster_rows(day), 1)})
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert day.date == later and day.shifts.get().date == later
+    assert day.events.last().data == {"from": date.isoformat(), "to": later.isoformat()}
+
+
+def test_a_published_day_keeps_taking_substitutions(client, county, office_user):
+    date = timezone.localdate() + dt.timedelta(days=1)
+    station, absent, stand_in = LiaisonStationFactory(region=county), DeputyFactory(), DeputyFactory()
+    day = _published(county, date, [services.ShiftSpec(station, absent, dt.time(9), dt.time(11))])
+    rows = _roster_rows(day)
+    rows[0]["deputy"] = stand_in.pk
+    client.force_login(office_user)
+    response = client.post(reverse("admin:liaison_activityday_change", args=[day.pk]),
+                           {**_day_post(county, date, []), **_formset("shifts", rows, 1)})
+    assert response.status_code == 302
+    assert day.shifts.get().deputy == stand_in
