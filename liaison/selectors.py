@@ -55,6 +55,22 @@ def activities_visible_to(*, user: Any) -> QuerySet[Activity]:
             .select_related("kind", "region", "station", "activity_day"))
 
 
+def activity_list(*, user: Any, year: int, month: int | None = None, kind_id: int | None = None,
+                  region: Region | None = None) -> QuerySet[Activity]:
+    """Activities of the user's scope in a year (and month), with how many deputies were invited
+    and how many signed in, counted in the same query."""
+    qs = activities_visible_to(user=user).filter(date__year=year).annotate(
+        invited_count=Count("participations"),
+        signed_count=Count("participations", filter=Q(participations__signed_in_at__isnull=False)))
+    if month:
+        qs = qs.filter(date__month=month)
+    if kind_id:
+        qs = qs.filter(kind_id=kind_id)
+    if region is not None:
+        qs = qs.filter(region__code__startswith=region.prefix)
+    return qs.order_by("-date", "-pk")
+
+
 def receptions_visible_to(*, user: Any) -> QuerySet[ReceptionEntry]:
     return (scope_to_region(ReceptionEntry.objects.all(), user, "station__region")
             .select_related("station", "station__region").prefetch_related("deputies"))
