@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 
 from deputies.services import image_reencode
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
@@ -35,6 +38,7 @@ from liaison.models import (
     ReceptionEntry,
     Training,
 )
+from liaison.resources import ActivityResource, StationResource
 
 OUTSIDE_SCOPE = _("所在区划不在您的乡镇（街道）。")
 
@@ -71,6 +75,13 @@ class RegionScopedForm(forms.ModelForm):
         return region
 
 
+class ExportAdmin(ExportMixin):
+    """The filtered admin list as xlsx or csv, all columns (the rows the user sees)."""
+
+    formats = [XLSX, CSV]
+    export_form_class = ExportForm
+
+
 class ScopedAdmin(StaffAdmin):
     """StaffAdmin whose pickers and region field keep a township clerk inside their township."""
 
@@ -91,7 +102,8 @@ class ScopedAdmin(StaffAdmin):
 
 
 @admin.register(LiaisonStation)
-class LiaisonStationAdmin(ScopedAdmin):
+class LiaisonStationAdmin(ExportAdmin, ScopedAdmin):
+    resource_classes = [StationResource]
     region_paths = ("region",)
     list_display = ("name", "kind", "region", "is_demonstration", "opening_schedule", "active")
     list_filter = ("kind", "is_demonstration", "active")
@@ -261,7 +273,8 @@ class ActivityPhotoInline(StaffInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdmin):
+class ActivityAdmin(ExportAdmin, ScopedAdmin):
+    resource_classes = [ActivityResource]
     region_paths = ("region",)
     list_display = ("date", "title", "kind", "region", "station", "residents_count", "reported_by_deputy")
     list_filter = ("kind", "reported_by_deputy")

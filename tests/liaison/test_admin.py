@@ -11,8 +11,10 @@ from liaison import services
 from liaison.models import ActivityDay, DutyShift, ReceptionEntry
 from tests.factories import (
     ActivityDayFactory,
+    ActivityFactory,
     DeputyFactory,
     LiaisonStationFactory,
+    ParticipationFactory,
     RegionFactory,
     activity_kind,
 )
@@ -218,3 +220,27 @@ def test_a_published_day_keeps_taking_substitutions(client, county, office_user)
                            {**_day_post(county, date, []), **_formset("shifts", rows, 1)})
     assert response.status_code == 302
     assert day.shifts.get().deputy == stand_in
+
+
+# --- exports of the admin lists ---------------------------------------------------------------
+
+def test_station_and_activity_lists_export_the_rows_the_clerk_sees(client, township, other_township,
+                                                                   township_user):
+    LiaisonStationFactory(region=township, name="城关镇代表之家").deputies.add(DeputyFactory(name="张建国"))
+    LiaisonStationFactory(region=other_township, name="库庄镇代表联络站")
+    activity = ActivityFactory(region=township, title="城关镇走访")
+    ParticipationFactory(activity=activity)
+    services.activity_set_attendance(activity=activity, attended=[activity.participations.get().deputy])
+    ParticipationFactory(activity=activity)
+    ActivityFactory(region=other_township, title="库庄镇走访")
+    client.force_login(township_user)
+    for model in ("liaisonstation", "activity"):
+        page = client.get(reverse(f"admin:liaison_{model}_changelist")).content.decode()
+        assert reverse(f"admin:liaison_{model}_export") in page
+    body = client.post(reverse("admin:liaison_liaisonstation_export"),
+                       {"format": "1", "resource": "0"}).content.decode("utf-8-sig")
+    assert body.startswith("名称,类型,所在区划") and "城关镇代表之家" in body and "张建国" in body
+    assert "库庄镇" not in body
+    body = client.post(reverse("admin:liaison_activity_export"),
+                       {"format": "1", "resource": "0"}).content.decode("utf-8-sig")
+    assert "城关镇走访" in body and ",2,1,50%," in body and "库庄镇走访" not in body
