@@ -11,10 +11,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 
 from deputies.services import image_reencode
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
-from liaison import services
+from deputywork.models import Region
+from deputywork.roles import is_office, region_within_scope, scope_to_region
+from liaison import selectors, services
 from liaison.models import (
     Activity,
     ActivityDay,
@@ -33,10 +38,72 @@ from liaison.models import (
     ReceptionEntry,
     Training,
 )
+from liaison.resources import ActivityResource, StationResource
+
+OUTSIDE_SCOPE = _("所在区划不在您的乡镇（街道）。")
+
+
+def scoped_choice(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The choices of a region, station or activity-day picker, kept to what a township clerk
+    may file under: their township and its villages, their stations, the days they can see.
+    Office staff choose from everything."""
+    user = request.user
+    if is_office(user) or "queryset" in kwargs:
+        return kwargs
+    model = db_field.related_model
+    if model is Region:
+        # The rows region_q lets this clerk see, asked of the regions themselves.
+        kwargs["queryset"] = Region.objects.filter(code__startswith=user.region.prefix if user.region_id else "-")
+        kwargs["error_messages"] = {"invalid_choice": OUTSIDE_SCOPE}
+    elif model is LiaisonStation:
+        kwargs["queryset"] = scope_to_region(LiaisonStation.objects.all(), user, "region")
+    elif model is ActivityDay:
+        kwargs["queryset"] = selectors.activity_days_visible_to(user=user)
+    return kwargs
+
+
+class RegionScopedForm(forms.ModelForm):
+    """A record's region is checked on save as the deputies admin does: a township clerk files
+    records under their own township or its villages only."""
+
+    user: Any = None
+
+    def clean_region(self) -> Any:
+        region = self.cleaned_data.get("region")
+        if self.user is not None and region is not None and not region_within_scope(self.user, region):
+            raise ValidationError(OUTSIDE_SCOPE)
+        return region
+
+
+class ExportAdmin(ExportMixin):
+    """The filtered admin list as xlsx or csv, all columns (the rows the user sees)."""
+
+    formats = [XLSX, CSV]
+    export_form_class = ExportForm
+
+
+class ScopedAdmin(StaffAdmin):
+    """StaffAdmin whose pickers and region field keep a township clerk inside their township."""
+
+    form = RegionScopedForm
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        # The region search lists the whole country; a clerk picks from the short list of their own.
+        fields = tuple(super().get_autocomplete_fields(request))
+        return fields if is_office(request.user) else tuple(f for f in fields if f != "region")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().formfield_for_foreignkey(db_field, request, **scoped_choice(db_field, request, kwargs))
 
 
 @admin.register(LiaisonStation)
-class LiaisonStationAdmin(StaffAdmin):
+class LiaisonStationAdmin(ExportAdmin, ScopedAdmin):
+    resource_classes = [StationResource]
     region_paths = ("region",)
     list_display = ("name", "kind", "region", "is_demonstration", "opening_schedule", "active")
     list_filter = ("kind", "is_demonstration", "active")
@@ -50,6 +117,31 @@ class LiaisonStationAdmin(StaffAdmin):
         for station in queryset:
             services.station_rotate_token(station=station)
         self.message_user(request, _("已更换公开地址。"))
+
+
+class StaffInline(admin.TabularInline):
+    """Inline rows follow the rules of the page they sit on (StaffAdmin's roles and scope). The
+    staff accounts carry roles, not Django's per-model permissions, so the default inline checks
+    would hide the roster, the invitations and the photos from every clerk but a superuser."""
+
+    def _page_admin(self) -> admin.ModelAdmin:
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A line of a roster or an invitation list is part of the page, not a record of its own.
+        return self._page_admin().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().formfield_for_foreignkey(db_field, request, **scoped_choice(db_field, request, kwargs))
 
 
 class DutyShiftFormSet(forms.BaseInlineFormSet):
@@ -69,7 +161,7 @@ class DutyShiftFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(problems)
 
 
-class DutyShiftInline(admin.TabularInline):
+class DutyShiftInline(StaffInline):
     model = DutyShift
     formset = DutyShiftFormSet
     extra = 1
@@ -81,6 +173,16 @@ class ActivityDayEventInline(ReadOnlyInline):
     model = ActivityDayEvent
     fields = ("at", "actor", "from_status", "to_status", "note")
     readonly_fields = fields
+
+
+class ActivityDayForm(RegionScopedForm):
+    def clean_date(self) -> Any:
+        date = self.cleaned_data.get("date")
+        # The instance still holds the saved date here: the form copies its data over it later.
+        problem = date and services.activity_day_date_problem(activity_day=self.instance, date=date)
+        if problem:
+            raise ValidationError(problem)
+        return date
 
 
 def _transition_action(to: str, label: str) -> Any:
@@ -95,7 +197,8 @@ def _transition_action(to: str, label: str) -> Any:
 
 
 @admin.register(ActivityDay)
-class ActivityDayAdmin(StaffAdmin):
+class ActivityDayAdmin(ScopedAdmin):
+    form = ActivityDayForm
     region_paths = ("region",)
     list_display = ("date", "region", "theme", "status", "published_at")
     list_filter = ("status", "date")
@@ -104,18 +207,36 @@ class ActivityDayAdmin(StaffAdmin):
     autocomplete_fields = ("region",)
     readonly_fields = ("status", "published_at")
     inlines = [DutyShiftInline, ActivityDayEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Township staff also see the county's days (read-only, below).
+        return selectors.activity_days_visible_to(user=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or region_within_scope(request.user, obj.region))
     actions = [_transition_action(ActivityDayStatus.PUBLISHED, _("公布值班安排")),
                _transition_action(ActivityDayStatus.HELD, _("标记为已举行")),
                _transition_action(ActivityDayStatus.CANCELLED, _("取消活动日"))]
 
+    def save_model(self, request: HttpRequest, obj: ActivityDay, form: Any, change: bool) -> None:
+        if change and "date" in form.changed_data:
+            # The day moves in save_related, through the service (notice period, event row),
+            # once the roster of this post is saved.
+            obj.date = form.initial["date"]
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is DutyShift:
             for f in formset.forms:
-                f.instance.date = form.instance.date
+                f.instance.date = form.cleaned_data["date"]
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        if change and "date" in form.changed_data:
+            services.activity_day_reschedule(activity_day=form.instance, date=form.cleaned_data["date"],
+                                             actor=request.user)
         # A moved day takes its roster with it.
         form.instance.shifts.exclude(date=form.instance.date).update(date=form.instance.date)
 
@@ -127,7 +248,7 @@ class ActivityKindAdmin(OfficeOnlyAdmin):
     search_fields = ("name",)
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(StaffInline):
     model = Participation
     extra = 1
     fields = ("deputy", "signed_in_at")
@@ -145,14 +266,15 @@ class PhotoForm(forms.ModelForm):
         return image
 
 
-class ActivityPhotoInline(admin.TabularInline):
+class ActivityPhotoInline(StaffInline):
     model = ActivityPhoto
     form = PhotoForm
     extra = 1
 
 
 @admin.register(Activity)
-class ActivityAdmin(StaffAdmin):
+class ActivityAdmin(ExportAdmin, ScopedAdmin):
+    resource_classes = [ActivityResource]
     region_paths = ("region",)
     list_display = ("date", "title", "kind", "region", "station", "residents_count", "reported_by_deputy")
     list_filter = ("kind", "reported_by_deputy")
@@ -168,7 +290,7 @@ class ActivityAdmin(StaffAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReceptionForm(forms.ModelForm):
+class ReceptionForm(RegionScopedForm):
     class Meta:
         model = ReceptionEntry
         fields = ("station", "date", "deputies", "visitor_name", "visitor_phone", "matter", "category", "handling",
@@ -186,7 +308,7 @@ class ReceptionForm(forms.ModelForm):
 
 
 @admin.register(ReceptionEntry)
-class ReceptionEntryAdmin(StaffAdmin):
+class ReceptionEntryAdmin(ScopedAdmin):
     form = ReceptionForm
     region_paths = ("station__region",)
     list_display = ("date", "station", "category", "handling")
@@ -205,7 +327,7 @@ class DisputeEventInline(ReadOnlyInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(StaffAdmin):
+class DisputeAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("found_on", "region", "category", "parties", "status", "closed_on")
     list_filter = ("status",)
@@ -234,7 +356,7 @@ def _investment_action(to: str) -> Any:
 
 
 @admin.register(InvestmentProject)
-class InvestmentProjectAdmin(StaffAdmin):
+class InvestmentProjectAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("name", "deputy", "region", "introduced_on", "amount_wan", "jobs", "status")
     list_filter = ("status",)
@@ -246,7 +368,7 @@ class InvestmentProjectAdmin(StaffAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(StaffAdmin):
+class TrainingAdmin(ScopedAdmin):
     region_paths = ("region",)
     list_display = ("title", "start_date", "end_date", "hours", "region")
     search_fields = ("title",)

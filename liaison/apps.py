@@ -26,6 +26,7 @@ class LiaisonConfig(AppConfig):
         register_menu(_("履职档案"), "liaison:portal_record", Role.DEPUTY, order=30)
         register_menu(_("联络站"), "liaison:staff_stations", Role.OFFICE, Role.TOWNSHIP, order=30)
         register_menu(_("活动日历"), "liaison:staff_calendar", Role.OFFICE, Role.TOWNSHIP, order=31)
+        register_menu(_("代表活动"), "liaison:staff_activities", Role.OFFICE, Role.TOWNSHIP, order=32)
         register_menu(_("接待登记"), "liaison:staff_receptions", Role.OFFICE, Role.TOWNSHIP, order=32)
         register_menu(_("矛盾纠纷台账"), "liaison:staff_disputes", Role.OFFICE, Role.TOWNSHIP, order=33)
         register_menu(_("履职档案"), "liaison:staff_records", Role.OFFICE, Role.TOWNSHIP, order=34)

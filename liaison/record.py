@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from deputies.models import Deputy
 from liaison.models import ActivityDayStatus, DutyShift, InvestmentProject, Participation, ReceptionEntry, Training
@@ -105,10 +106,15 @@ def _activities(deputies: Sequence[Deputy], year: int) -> dict[int, RecordSectio
     return out
 
 
+# A duty counts once its roster was published and its day has come: a draft roster may still
+# change, a cancelled day was never held, and a coming day is not yet done.
+DUTY_DONE_STATUSES = (ActivityDayStatus.PUBLISHED, ActivityDayStatus.HELD)
+
+
 def _receptions(deputies: Sequence[Deputy], year: int) -> dict[int, RecordSection]:
     duties: dict[int, list[RecordItem]] = defaultdict(list)
-    shifts = (DutyShift.objects.filter(deputy__in=deputies, date__year=year)
-              .exclude(activity_day__status=ActivityDayStatus.CANCELLED)
+    shifts = (DutyShift.objects.filter(deputy__in=deputies, date__year=year, date__lte=timezone.localdate(),
+                                       activity_day__status__in=DUTY_DONE_STATUSES)
               .select_related("station").order_by("date", "start"))
     for s in shifts:
         duties[s.deputy_id].append(RecordItem(s.date, f"在{s.station.name}接待选民",

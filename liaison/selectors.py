@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy
 from deputywork.models import Region, RegionLevel
-from deputywork.roles import is_staff_member, scope_to_region
+from deputywork.roles import is_staff_member, is_township_staff, region_q, scope_to_region
 from liaison.models import (
     Activity,
     ActivityDay,
@@ -35,13 +35,40 @@ def stations_visible_to(*, user: Any) -> QuerySet[LiaisonStation]:
             .annotate(deputy_count=Count("deputies", distinct=True)))
 
 
+def enclosing_codes(region: Region) -> list[str]:
+    """The codes of the regions that contain `region`: its county, city and province."""
+    return [region.code[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(region.prefix)]
+
+
 def activity_days_visible_to(*, user: Any) -> QuerySet[ActivityDay]:
-    return scope_to_region(ActivityDay.objects.all(), user, "region").select_related("region")
+    """Days of the user's region and below; township staff also see the days of the county (or
+    any region above) that contains their township, since a county-wide day is theirs too.
+    They read those days but do not change them: `region_within_scope` says who may."""
+    q = region_q(user, "region")
+    if is_township_staff(user) and user.region_id:
+        q |= Q(region__code__in=enclosing_codes(user.region))
+    return ActivityDay.objects.filter(q).select_related("region")
 
 
 def activities_visible_to(*, user: Any) -> QuerySet[Activity]:
     return (scope_to_region(Activity.objects.all(), user, "region")
             .select_related("kind", "region", "station", "activity_day"))
+
+
+def activity_list(*, user: Any, year: int, month: int | None = None, kind_id: int | None = None,
+                  region: Region | None = None) -> QuerySet[Activity]:
+    """Activities of the user's scope in a year (and month), with how many deputies were invited
+    and how many signed in, counted in the same query."""
+    qs = activities_visible_to(user=user).filter(date__year=year).annotate(
+        invited_count=Count("participations"),
+        signed_count=Count("participations", filter=Q(participations__signed_in_at__isnull=False)))
+    if month:
+        qs = qs.filter(date__month=month)
+    if kind_id:
+        qs = qs.filter(kind_id=kind_id)
+    if region is not None:
+        qs = qs.filter(region__code__startswith=region.prefix)
+    return qs.order_by("-date", "-pk")
 
 
 def receptions_visible_to(*, user: Any) -> QuerySet[ReceptionEntry]:

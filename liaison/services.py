@@ -17,6 +17,7 @@ from django.utils import timezone
 from deputies.models import ActivityGroup, Deputy, new_public_token
 from deputies.services import image_reencode
 from deputywork.models import Region, RegionLevel
+from deputywork.roles import region_within_scope
 from liaison.models import (
     PUBLISH_DAYS_AHEAD,
     Activity,
@@ -77,8 +78,9 @@ def roster_problems(*, activity_day: ActivityDay, shifts: Sequence[ShiftSpec]) -
     by_deputy: dict[int, list[tuple[dt.time, dt.time, str]]] = defaultdict(list)
     for s in shifts:
         by_deputy[s.deputy.pk].append((s.start, s.end, s.station.name))
-    others = (DutyShift.objects.filter(date=activity_day.date, deputy_id__in=list(by_deputy))
-              .exclude(activity_day=activity_day).select_related("station"))
+    others = DutyShift.objects.filter(date=activity_day.date, deputy_id__in=list(by_deputy)).select_related("station")
+    if activity_day.pk is not None:  # a day being added in the admin has no shifts of its own yet
+        others = others.exclude(activity_day=activity_day)
     for o in others:
         by_deputy[o.deputy_id].append((o.start, o.end, f"{o.station.name}（另一活动日）"))
     names = {s.deputy.pk: s.deputy.name for s in shifts}
@@ -124,10 +126,13 @@ DAY_TRANSITIONS: dict[str, set[str]] = {
 def activity_day_transition(*, activity_day: ActivityDay, to: str, actor: Any, note: str = "",
                             today: dt.date | None = None) -> ActivityDay:
     """Publish, mark held or cancel an activity day. Publishing must happen at least
-    PUBLISH_DAYS_AHEAD days before the day, so residents learn who will receive them."""
+    PUBLISH_DAYS_AHEAD days before the day, so residents learn who will receive them. A township
+    clerk reads the county's days but moves only their own township's (`actor` None: a script)."""
     today = today or timezone.localdate()
     with transaction.atomic():
         day = ActivityDay.objects.select_for_update().get(pk=activity_day.pk)
+        if actor is not None and not region_within_scope(actor, day.region):
+            raise ValidationError(f"{day.region.name}的活动日由{day.region.name}人大安排，您只能查看，不能更改。")
         if to not in DAY_TRANSITIONS.get(day.status, set()):
             raise ValidationError(
                 f"活动日状态不能从“{ActivityDayStatus(day.status).label}”改为“{ActivityDayStatus(to).label}”。")
@@ -148,6 +153,48 @@ def activity_day_transition(*, activity_day: ActivityDay, to: str, actor: Any, n
     return day
 
 
+def activity_day_date_problem(*, activity_day: ActivityDay, date: dt.date,
+                              today: dt.date | None = None) -> str | None:
+    """Why a saved day cannot move to `date`: once its roster is published, residents must
+    still learn of the new date at least PUBLISH_DAYS_AHEAD days before it."""
+    if activity_day.pk is None or date == activity_day.date or activity_day.status != ActivityDayStatus.PUBLISHED:
+        return None
+    today = today or timezone.localdate()
+    if (date - today).days < PUBLISH_DAYS_AHEAD:
+        earliest = today + dt.timedelta(days=PUBLISH_DAYS_AHEAD)
+        return (f"活动日已公布，改期后的日期应至少在{PUBLISH_DAYS_AHEAD}天之后"
+                f"（最早{earliest:%Y年%m月%d日}），以便群众知晓。")
+    return None
+
+
+def activity_day_reschedule(*, activity_day: ActivityDay, date: dt.date, actor: Any,
+                            today: dt.date | None = None) -> ActivityDay:
+    """Move an activity day and its roster to another date, with one event row; a published day
+    keeps its notice period and no deputy ends up in two places."""
+    with transaction.atomic():
+        day = ActivityDay.objects.select_for_update().get(pk=activity_day.pk)
+        if date == day.date:
+            return day
+        problem = activity_day_date_problem(activity_day=day, date=date, today=today)
+        if problem:
+            raise ValidationError(problem)
+        before = day.date
+        day.date = date
+        shifts = [ShiftSpec(s.station, s.deputy, s.start, s.end)
+                  for s in day.shifts.select_related("station", "deputy")]
+        problems = roster_problems(activity_day=day, shifts=shifts)
+        if problems:
+            raise ValidationError(problems)
+        day.save(update_fields=["date"])
+        day.shifts.update(date=date)
+        ActivityDayEvent.objects.create(
+            activity_day=day, actor=actor if getattr(actor, "pk", None) else None, from_status=day.status,
+            to_status=day.status, note=f"改期：{before:%Y-%m-%d} → {date:%Y-%m-%d}",
+            data={"from": before.isoformat(), "to": date.isoformat()})
+    activity_day.date = day.date
+    return day
+
+
 # --- activities ------------------------------------------------------------------------------
 
 
@@ -157,6 +204,17 @@ def _attendance_problem(invited: Iterable[Deputy], attended: Iterable[Deputy]) -
     if strangers:
         return f"签到名单中有未受邀的代表：{'、'.join(strangers)}。请先邀请再签到。"
     return None
+
+
+def _encode_photos(photos: Sequence[Any]) -> tuple[list[Any], list[str]]:
+    """Every upload checked and re-encoded before anything is written; the problems of all of them."""
+    encoded, problems = [], []
+    for upload in photos:
+        try:
+            encoded.append(image_reencode(upload=upload, max_side=PHOTO_MAX_SIDE))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    return encoded, problems
 
 
 @transaction.atomic
@@ -173,12 +231,8 @@ def activity_create(*, kind: ActivityKind, title: str, date: dt.date, region: Re
         _attendance_problem(invited, attended),
         None if (station or place.strip()) else "请填写活动地点或选择联络站。",
     ) if p]
-    encoded = []
-    for upload in photos:
-        try:
-            encoded.append(image_reencode(upload=upload, max_side=PHOTO_MAX_SIDE))
-        except ValidationError as exc:
-            problems.extend(exc.messages)
+    encoded, photo_problems = _encode_photos(photos)
+    problems.extend(photo_problems)
     if problems:
         raise ValidationError(problems)
     activity = Activity.objects.create(
@@ -228,6 +282,18 @@ def activity_sign_in(*, activity: Activity, deputy: Deputy, today: dt.date | Non
             part.signed_in_at = timezone.now()
             part.save(update_fields=["signed_in_at"])
     return part
+
+
+def activity_record_results(*, activity: Activity, attended: Sequence[Deputy], photos: Sequence[Any] = ()) -> None:
+    """Who signed in and the new photos, saved together: a photo that is not an image or a
+    deputy who was not invited refuses the whole post, and no earlier photo stays behind."""
+    encoded, problems = _encode_photos(photos)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        activity_set_attendance(activity=activity, attended=attended)
+        for content in encoded:
+            ActivityPhoto.objects.create(activity=activity, image=content)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/stations/<int:pk>/poster.pdf", views.staff_station_poster, name="staff_station_poster"),
     path("staff/calendar/", views.staff_calendar, name="staff_calendar"),
     path("staff/activity-days/<int:pk>/", views.staff_day, name="staff_day"),
+    path("staff/activities/", views.staff_activities, name="staff_activities"),
     path("staff/activities/<int:pk>/", views.staff_activity, name="staff_activity"),
     path("staff/receptions/", views.staff_receptions, name="staff_receptions"),
     path("staff/receptions/new/", views.staff_reception_new, name="staff_reception_new"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -14,14 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy
-from deputywork.models import Role
-from deputywork.roles import is_office, role_required, staff_required
+from deputywork.models import Region, RegionLevel, Role
+from deputywork.roles import is_office, region_within_scope, role_required, staff_required
 from liaison import exports, qr, selectors, services
 from liaison.forms import DisputeMoveForm, OwnActivityForm, ReceptionForm
-from liaison.models import ActivityDayStatus, DisputeStatus, Participation
+from liaison.models import ActivityDayStatus, ActivityKind, DisputeStatus, Participation
 from liaison.pdf import render_pdf
 from liaison.privacy import mask_name, mask_phone, may_see_visitor
-from liaison.record import performance_record, performance_records
+from liaison.record import performance_record, performance_records, rate
 
 deputy_required = role_required(Role.DEPUTY)
 
@@ -148,11 +149,46 @@ def staff_day(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, ValueError) as exc:
             _error_messages(request, exc if isinstance(exc, ValidationError) else ValidationError("无效的状态。"))
         return redirect("liaison:staff_day", pk=day.pk)
-    moves = sorted(services.DAY_TRANSITIONS.get(day.status, set()))
+    # A township clerk reads the county's day (and their own activities on it) but does not move it.
+    editable = region_within_scope(request.user, day.region)
+    moves = sorted(services.DAY_TRANSITIONS.get(day.status, set())) if editable else []
     return render(request, "liaison/staff_day.html", {
-        "day": day, "shifts": day.shifts.select_related("station", "deputy"),
-        "activities": day.activities.select_related("kind", "station"),
+        "day": day, "shifts": day.shifts.select_related("station", "deputy"), "editable": editable,
+        "activities": selectors.activities_visible_to(user=request.user).filter(activity_day=day),
         "moves": [(m, ActivityDayStatus(m).label) for m in moves], "events": day.events.select_related("actor"),
+    })
+
+
+def _region_choices(user: Any) -> list[Region]:
+    """The regions an activity list can be narrowed to: townships for the office, villages for a township."""
+    if is_office(user):
+        return list(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
+    return list(Region.objects.filter(parent_id=user.region_id).order_by("code"))
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+@staff_required
+def staff_activities(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    month = _int_param(request, "month")
+    month = month if month in range(1, 13) else None
+    kinds = list(ActivityKind.objects.all())
+    kind_id = _int_param(request, "kind")
+    regions = _region_choices(request.user)
+    region = next((r for r in regions if r.pk == _int_param(request, "region")), None)
+    qs = selectors.activity_list(user=request.user, year=year, month=month, kind_id=kind_id, region=region)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for a in page:
+        a.rate = rate(a.signed_count, a.invited_count)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "liaison/staff_activities.html", {
+        "page": page, "year": year, "month": month, "months": range(1, 13), "kinds": kinds, "kind_id": kind_id,
+        "regions": regions, "region": region, "query": query.urlencode(),
     })
 
 
@@ -164,10 +200,8 @@ def staff_activity(request: HttpRequest, pk: int) -> HttpResponse:
         wanted = set(request.POST.getlist("attended"))
         chosen = list(Deputy.objects.filter(pk__in=[x for x in wanted if x.isdigit()]))
         try:
-            if request.FILES.getlist("photos"):
-                for upload in request.FILES.getlist("photos"):
-                    services.activity_photo_add(activity=activity, upload=upload)
-            services.activity_set_attendance(activity=activity, attended=chosen)
+            services.activity_record_results(activity=activity, attended=chosen,
+                                             photos=request.FILES.getlist("photos"))
             messages.success(request, "已保存。")
         except ValidationError as exc:
             _error_messages(request, exc)

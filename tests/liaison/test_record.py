@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from liaison import record as record_module
@@ -30,6 +31,7 @@ def test_a_fact_entered_once_shows_in_every_place(township, office_user):
     day = ActivityDayFactory(region=township, date=dt.date(2025, 3, 15))
     station = LiaisonStationFactory(region=township)
     services.roster_set(activity_day=day, shifts=[services.ShiftSpec(station, deputy, dt.time(9), dt.time(11))])
+    services.activity_day_transition(activity_day=day, to="published", actor=None, today=dt.date(2025, 3, 1))
     services.reception_record(station=station, date=day.date, deputies=[deputy], visitor_name="王小明",
                               matter="路灯", handling="answered")
     InvestmentProjectFactory(deputy=deputy, amount_wan=1500, jobs=40)
@@ -65,3 +67,27 @@ def test_a_higher_app_can_add_a_section(monkeypatch, county):
     record_module.register_record_section("suggestions", suggestions, order=50)
     rec = performance_record(deputy, 2025)
     assert rec.sections[-1].title == "提出建议" and figures(rec)["领衔建议（件）"] == 3
+
+
+
+def test_only_duties_on_published_days_that_have_come_count(township, monkeypatch):
+    today = dt.date(2025, 6, 20)
+    monkeypatch.setattr(timezone, "localdate", lambda: today)
+    deputy, station = DeputyFactory(residence=township), LiaisonStationFactory(region=township)
+
+    def day_with_duty(date: dt.date, *moves: str) -> None:
+        day = ActivityDayFactory(region=township, date=date)
+        services.roster_set(activity_day=day, shifts=[services.ShiftSpec(station, deputy, dt.time(9), dt.time(11))])
+        for to in moves:
+            services.activity_day_transition(activity_day=day, to=to, actor=None, today=date - dt.timedelta(days=5)
+                                             if to == "published" else today)
+
+    day_with_duty(dt.date(2025, 6, 15), "published")  # counts
+    day_with_duty(dt.date(2025, 5, 15), "published", "held")  # counts
+    day_with_duty(dt.date(2025, 4, 15))  # a draft roster never published
+    day_with_duty(dt.date(2025, 3, 14), "published", "cancelled")
+    day_with_duty(dt.date(2025, 6, 25), "published")  # not yet come
+    record = performance_record(deputy, 2025)
+    assert figures(record)["进站值班（次）"] == 2
+    duties = next(s for s in record.sections if s.key == "receptions").items
+    assert [item.date for item in duties] == [dt.date(2025, 5, 15), dt.date(2025, 6, 15)]
