@@ -109,3 +109,21 @@ def test_village_sewage_complaints_become_a_drainage_suggestion_answered_rated_a
     timeline = client.get(reverse("suggestions:staff_detail", args=[item.pk])).content.decode()
     assert "即提即办交办" in timeline and "审核销号" in timeline
     assert Opinion.objects.filter(status="adopted").count() == 3
+
+
+def test_the_seed_tells_the_story_from_residents_opinions_to_a_public_result(client, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    item = Suggestion.objects.get(congress__region__code="411025000000", title="关于改造城关镇东街村主街排水管网的建议")
+    sources = list(item.source_opinions.select_related("group"))
+    # 群众点单 → 代表定单: three residents' opinions, gathered by an activity group, adopted by the item.
+    assert len(sources) == 3 and {o.status for o in sources} == {"adopted"}
+    assert all(o.group is not None and o.submitted_at <= item.submitted_at for o in sources)
+    assert item.status == "closed" and item.public
+    public = client.get(reverse("suggestions:public_detail", args=[item.pk])).content.decode()
+    assert item.replies.last().reply_class.code in public
+    assert not any(o.resident_name and o.resident_name in public for o in sources)
+    assert not any(o.resident_phone and o.resident_phone in public for o in sources)
