@@ -91,9 +91,10 @@ def actor_kinds(user: User, suggestion: Suggestion) -> set[str]:
 def _refuse_move(*, seen: str, current: str, to: str) -> None:
     """A move not allowed from the locked row's status. When the row moved since the caller read
     it (two clerks on one page, a double submit), say so rather than name the statuses."""
-    if seen != current or current == to:
-        if current == S.ASSIGNED and to == S.ASSIGNED:
-            raise TransitionRefused("该建议已由其他工作人员交办，请刷新页面查看。")
+    if current == S.ASSIGNED and to == S.ASSIGNED:
+        # Only staff assign, and only once: the item was assigned since this page was loaded.
+        raise TransitionRefused("该建议已由其他工作人员交办，请刷新页面查看。")
+    if seen != current:
         raise TransitionRefused(f"该建议已由其他人处理，当前状态为“{S(current).label}”，请刷新页面查看。")
     if to == S.CLOSED and current in (S.REPLIED, S.IN_PROGRESS, S.ASSIGNED):
         raise TransitionRefused("代表尚未完成满意度测评，不能销号。")

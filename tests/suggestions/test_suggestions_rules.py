@@ -351,3 +351,14 @@ def test_mask_personal_text_masks_ids_phones_and_residents_names():
     masked = mask_personal_text(text, names=["赵大娘"])
     assert masked == ("张建国代表：赵**（身份证4110**********1234，电话139****5678）反映的问题已解决。"
                       "办公室0374-3312345。")
+
+
+def test_the_second_clerks_assign_through_the_page_is_told_it_was_assigned(client, people):
+    item = at("registered", people)
+    other, _ = unit_with_login("jiaotong", "襄城县交通运输局")
+    svc.suggestion_assign(suggestion=item, lead_unit=people["unit"], actor=people["office"])
+    client.force_login(people["office"])
+    response = client.post(reverse("suggestions:staff_detail", args=[item.pk]),
+                           {"action": "assign", "lead_unit": other.pk, "kind": "default"}, follow=True)
+    assert "该建议已由其他工作人员交办，请刷新页面查看。" in response.content.decode()
+    assert Assignment.objects.filter(suggestion=item).count() == 1
