@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from deputies.models import Congress, Deputy
 from deputywork.demo import demo_user
 from deputywork.models import Region, Role, User
+from liaison.models import ActivityDay, ActivityDayStatus
 from suggestions import services_suggestions as svc
 from suggestions.models import (
     Assignment,
     Category,
+    Channel,
     Consultation,
     Evaluation,
     HandlingUnit,
+    Opinion,
+    OpinionEvent,
+    OpinionStatus,
     Reply,
     ReplyClass,
     Suggestion,
@@ -48,6 +53,16 @@ STORY = [
 ]
 
 GOOD = dict.fromkeys(Evaluation.POINTS, "satisfied")
+
+# 群众点单: what residents told the drainage story's village group on an activity day
+# (content, resident's name, phone). Staff see the names; the public never does.
+DRAINAGE_OPINIONS = [
+    ("东街村主街污水横流，下水道堵了半年没人管，一下雨污水就漫到路上。", "赵大娘", "13903760101"),
+    ("一下雨街上污水倒灌进院子，老人出门困难，希望把排水管换粗一些。", "", ""),
+    ("排水沟太窄又没有盖板，夏天臭味很大，孩子上学要绕着走。", "钱先生", ""),
+]
+DRAINAGE_CONTENT = ("{day}，{group}在代表活动日走访群众，收集到主街污水横流、雨天倒灌、排水沟狭窄无盖板等"
+                    "群众反映{n}条。建议镇政府对主街排水管网进行改造，实施雨污分流，加装排水沟盖板，明确完工时限。")
 
 
 def _units(county: Region) -> dict[str, HandlingUnit]:
@@ -122,6 +137,40 @@ def _walk(item: Suggestion, stage: str, reply_code: str, unit: HandlingUnit | No
     Suggestion.objects.filter(pk=item.pk).update(public=reply_code == "A")
 
 
+def _drainage_opinions(lead: Deputy, today: dt.date) -> tuple[list[Opinion], str, ActivityDay | None]:
+    """群众点单 → 代表定单: the residents' opinions the lead deputy's activity group gathered on the
+    last activity day held, submitted and accepted through the opinion services, and the text
+    of the suggestion the group raises from them. No opinions when the deputy is in no group."""
+    from suggestions.services_opinions import opinion_submit
+    from suggestions.workflow import may_handle, opinion_transition
+
+    membership = (lead.memberships.filter(group__active=True, ended_on__isnull=True)
+                  .select_related("group").order_by("pk").first())
+    if membership is None:
+        return [], "", None
+    group = membership.group
+    town = svc.township_of(lead.residence)
+    day = (ActivityDay.objects.filter(Q(region=town) | Q(region_id=town.parent_id) if town else Q(pk__in=[]),
+                                      status=ActivityDayStatus.HELD, date__lte=today).order_by("-date").first())
+    opinions = []
+    for content, name, phone in DRAINAGE_OPINIONS:
+        opinion = Opinion.objects.filter(content=content, group=group).first()
+        if opinion is None:
+            opinion = opinion_submit(content=content, group=group, channel=Channel.VISIT, place=lead.residence,
+                                     category=Category.objects.filter(name="城乡建设").first(), resident_name=name,
+                                     resident_phone=phone, callback_ok=bool(phone), consent=True,
+                                     entered_by=lead.user, sender="demo").opinion
+        if opinion.status == OpinionStatus.SUBMITTED:
+            actor = lead.user if lead.user and may_handle(lead.user, opinion) else None
+            opinion_transition(opinion=opinion, to=OpinionStatus.ACCEPTED, actor=actor, note="活动日走访中受理")
+        if opinion.status == OpinionStatus.ACCEPTED:
+            opinions.append(opinion)
+    if not opinions:
+        return [], "", None
+    when = f"{day.date:%Y年%m月%d日}" if day else "近日"
+    return opinions, DRAINAGE_CONTENT.format(day=when, group=group.name, n=len(opinions)), day
+
+
 def _office() -> User | None:
     return User.objects.filter(role=Role.OFFICE).order_by("pk").first()
 
@@ -144,6 +193,10 @@ def _backdate(item: Suggestion, days: int) -> None:
                                                   deadline_estimated=due.estimated)
     if item.evaluation_due:
         Suggestion.objects.filter(pk=item.pk).update(evaluation_due=F("evaluation_due") - delta)
+    # The residents' opinions it came from were gathered the same day, not after it.
+    Opinion.objects.filter(suggestions=item).update(submitted_at=F("submitted_at") - delta,
+                                                    updated_at=F("updated_at") - delta)
+    OpinionEvent.objects.filter(opinion__suggestions=item).update(created_at=F("created_at") - delta)
 
 
 def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) -> int:
@@ -165,16 +218,26 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
         if dept == "住房和城乡建设局" and n == 0 and town is not None and town.code in units:
             unit = units[town.code]  # the sewage story: the township government handles it
         period = "session" if n in (2, 6) else "recess"
+        content = (f"{title.removeprefix('关于').removesuffix('的建议')}，群众反映强烈。建议有关部门深入调查，"
+                   "制定切实可行的方案，明确时限，逐步解决。")
+        # The sewage story starts from residents' opinions gathered on an activity day.
+        sources, day = [], None
+        if n == 0:
+            sources, drainage_content, day = _drainage_opinions(lead, today)
+            content = drainage_content or content
         item = svc.suggestion_create(
             congress=congress, lead_deputy=lead, title=title, category=Category.objects.get(name=category),
-            content=f"{title.removeprefix('关于').removesuffix('的建议')}，群众反映强烈。建议有关部门深入调查，"
-                    "制定切实可行的方案，明确时限，逐步解决。", co_signers=co_signers, period=period,
-            year=today.year, actor=None)
+            content=content, co_signers=co_signers, period=period, source_opinions=sources, year=today.year,
+            actor=None)
         _walk(item, stage, reply_code, unit, unit_user, main)
         if n == 0:
             main = item
-        # Older stages happened earlier in the year; keep everything in the current year.
-        _backdate(item, max(0, min(today.timetuple().tm_yday - 1, 300 - 25 * n)))
+        # Older stages happened earlier in the year; keep everything in the current year. The
+        # sewage story happened on its activity day, when that was this year.
+        days = max(0, min(today.timetuple().tm_yday - 1, 300 - 25 * n))
+        if day is not None and day.date.year == today.year:
+            days = (today - day.date).days
+        _backdate(item, days)
         made += 1
     return made
 

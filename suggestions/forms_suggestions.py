@@ -140,6 +140,7 @@ class FlagForm(forms.Form):
     key_supervision = forms.BooleanField(label=_("重点督办"), required=False)
     key_leader = forms.CharField(label=_("责任领导"), required=False, max_length=40)
     public = forms.BooleanField(label=_("公开办理结果"), required=False)
+    follow_up = forms.BooleanField(label=_("跟踪办理"), required=False)
 
 
 class NoteForm(forms.Form):

@@ -55,9 +55,16 @@ def _due(on: dt.date) -> list[tuple[str, str, Suggestion, list[str], str, str]]:
 
 def send_reminders(*, on: dt.date, dry_run: bool = False) -> list[Reminder]:
     """Send what is due on `on` and not sent before. The Reminder row is written first, under
-    its unique key; only the process that wrote it sends, so two runs at once tell nobody twice."""
+    its unique key; only the process that wrote it sends, so two runs at once tell nobody twice.
+
+    A reminder with nobody to send to (a unit or deputy with no e-mail address yet) is not
+    recorded, so the first run after an address is added still tells them. A send that fails
+    removes its row again for the same reason: only a reminder that went out counts as sent."""
     sent: list[Reminder] = []
     for kind, key, item, recipients, subject, body in _due(on):
+        if not recipients:
+            log.warning("reminder %s: no e-mail address, not sent", key)
+            continue
         reminder = Reminder(key=key, kind=kind, suggestion=item, recipients=", ".join(recipients), sent_on=on)
         if dry_run:
             if not Reminder.objects.filter(key=key).exists():
@@ -68,10 +75,11 @@ def send_reminders(*, on: dt.date, dry_run: bool = False) -> list[Reminder]:
                 reminder.save()
         except IntegrityError:
             continue
-        if recipients:
-            try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-            except Exception:  # noqa: BLE001 - one bad address must not stop the others
-                log.exception("reminder %s failed", key)
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception:  # noqa: BLE001 - one bad address must not stop the others
+            log.exception("reminder %s failed", key)
+            reminder.delete()
+            continue
         sent.append(reminder)
     return sent

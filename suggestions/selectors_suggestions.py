@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from deputywork import workdays
 from deputywork.figures import Figure
 from deputywork.models import Region, User
 from deputywork.roles import is_staff_member, region_q
+from liaison.privacy import mask_name, mask_phone
 from suggestions.models import (
     Assignment,
     Consultation,
     Evaluation,
     HandlingUnit,
+    Opinion,
     Reply,
     Suggestion,
     SuggestionStatus,
@@ -95,6 +99,34 @@ def item_may_be_seen_by(user: User, suggestion: Suggestion) -> bool:
     return assignments_of_unit_user(user=user).filter(suggestion=suggestion).exists()
 
 
+def reply_may_be_read_by(user: User, suggestion: Suggestion) -> bool:
+    """For a reply's signed PDF: whoever may see the item, and the deputies of the items merged
+    into it (并案), whose answer it is. They get the reply, not the main item's attachments."""
+    if item_may_be_seen_by(user, suggestion):
+        return True
+    return suggestions_of_deputy(user=user).filter(status=S.MERGED, merged_into=suggestion).exists()
+
+
+def merged_items(suggestion: Suggestion) -> QuerySet:
+    """The items merged into `suggestion`, with their deputies: their deputies are answered by its
+    reply, and the unit may consult them."""
+    return (suggestion.merged_items.select_related("congress__region", "lead_deputy")
+            .prefetch_related("co_signers").order_by("submitted_at", "pk"))
+
+
+def merged_deputies(suggestion: Suggestion) -> list:
+    """Lead deputies and co-signers of the items merged into `suggestion`, each once, in order,
+    without the main item's own deputies."""
+    own = {suggestion.lead_deputy_id, *suggestion.co_signers.values_list("pk", flat=True)}
+    out = []
+    for m in merged_items(suggestion):
+        for d in (m.lead_deputy, *m.co_signers.all()):
+            if d.pk not in own:
+                own.add(d.pk)
+                out.append(d)
+    return out
+
+
 def days_left(today: dt.date, rows: list) -> bool:
     """Set `days_left` (working days to the deadline, negative when passed) on each row that has a
     `deadline`, with one calendar fetch for all; return whether any count was estimated."""
@@ -122,6 +154,50 @@ def overdue_assignments(*, user: User, on: dt.date) -> QuerySet:
             .order_by("deadline"))
 
 
+# An 18-digit (or old 15-digit) resident ID number, and a mainland mobile number, standing alone.
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14})(?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def mask_personal_text(text: str, names: Iterable[str] = ()) -> str:
+    """Text as shown to the public: ID numbers (4110**********1234), mobile numbers
+    (139****5678) and the given residents' names (赵**) masked. Deputies' and units' names stay:
+    a deputy answers for a public office (DESIGN.md: residents' data is what stays private)."""
+    text = ID_NUMBER.sub(lambda m: m[0][:4] + "*" * (len(m[0]) - 8) + m[0][-4:], text)
+    text = MOBILE.sub(lambda m: mask_phone(m[0]), text)
+    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+    return text
+
+
+def public_reply_text(suggestion: Suggestion, reply: Reply) -> str:
+    """A closed public item's reply with residents' personal data masked: the names of the
+    residents whose opinions it came from (its own and its merged items'), any mobile number and
+    any ID number a unit wrote into it."""
+    names = Opinion.objects.filter(
+        Q(suggestions=suggestion) | Q(suggestions__merged_into=suggestion)).exclude(resident_name="")
+    return mask_personal_text(reply.text, names.values_list("resident_name", flat=True))
+
+
+def follow_up_items(*, user: User) -> QuerySet:
+    """B and C items still under follow-up (跟踪办理), this year's and those carried over from
+    earlier years, with the date of their last supervision: the office's follow-up list. An item
+    leaves it when the office ends the follow-up or a later reply is class A."""
+    return (suggestions_for_staff(user=user).filter(follow_up=True)
+            .exclude(status__in=(S.DRAFT, S.NOT_REGISTERED, S.MERGED))
+            .annotate(last_supervision=Max("supervisions__date"))
+            .order_by("year", "period", "seq"))
+
+
+def in_year(qs: QuerySet, year: int | None) -> QuerySet:
+    """A year's items, and earlier years' items still under follow-up (B/C 结转下一年度), each
+    marked `carried_over` so lists and the ledger can flag them (上年度结转)."""
+    if not year:
+        return qs.annotate(carried_over=Value(False, output_field=BooleanField()))
+    return qs.filter(Q(year=year) | Q(year__lt=year, follow_up=True)).annotate(
+        carried_over=Case(When(year__lt=year, then=Value(True)), default=Value(False), output_field=BooleanField()))
+
+
 def public_results() -> QuerySet:
     return _with_lists(Suggestion.objects.filter(status=S.CLOSED, public=True)).order_by("-closed_at")
 
@@ -129,10 +205,9 @@ def public_results() -> QuerySet:
 # --- ledger and rates ---------------------------------------------------------------------------
 
 def ledger_rows(*, user: User, year: int | None = None) -> QuerySet:
-    """Every suggestion in scope with units, last reply and evaluations: the 台账."""
-    qs = suggestions_for_staff(user=user).exclude(status=S.DRAFT)
-    if year:
-        qs = qs.filter(year=year)
+    """Every suggestion in scope with units, last reply and evaluations: the 台账. A year's ledger
+    also lists earlier years' items still under follow-up, marked `carried_over`."""
+    qs = in_year(suggestions_for_staff(user=user).exclude(status=S.DRAFT), year)
     return qs.prefetch_related(
         Prefetch("replies", queryset=Reply.objects.select_related("reply_class").order_by("created_at", "pk"),
                  to_attr="all_replies"),
@@ -175,15 +250,20 @@ class Rates:
 
 
 def rates(*, user: User, year: int | None = None) -> tuple[Rates, list[Rates]]:
-    """办结率 (closed / assigned), 见面率 (consulted / assigned), 满意率 (满意 + 基本满意 over
-    evaluated items, last evaluation counts), on-time rate (first reply by the deadline), per
-    lead unit and overall. Three queries whatever the number of items."""
+    """办结率 (closed / assigned), 见面率 (consulted by the current lead unit / assigned), 满意率
+    (满意 + 基本满意 over evaluated items, last evaluation counts), on-time rate (first reply by
+    the deadline), per lead unit and overall. Three queries whatever the number of items.
+
+    A year's rates count that year's own items only, never those carried over under follow-up:
+    a carried item was counted in the year it was raised, and counting it again would let one
+    B reply weigh in two years' 办结率 (the list and the ledger still show it, flagged)."""
     items = suggestions_for_staff(user=user).exclude(status__in=(S.DRAFT, S.SUBMITTED, S.REGISTERED,
                                                                   S.NOT_REGISTERED, S.MERGED))
     if year:
         items = items.filter(year=year)
     rows = list(Assignment.objects.filter(active=True, role="lead", suggestion__in=items.values("pk"))
-                .annotate(consulted=Exists(Consultation.objects.filter(assignment__suggestion=OuterRef("suggestion"))))
+                # 见面率: the current lead unit's own 面商, not an assisting or a replaced unit's.
+                .annotate(consulted=Exists(Consultation.objects.filter(assignment=OuterRef("pk"))))
                 .values("suggestion_id", "suggestion__status", "unit_id", "unit__name", "consulted"))
     first_replies: dict[int, bool] = {}
     for sid, on_time in (Reply.objects.filter(suggestion__in=items.values("pk"))

@@ -264,6 +264,15 @@ def return_decide(*, request: ReturnRequest, accept: bool, actor: User, new_unit
 
 # --- the units ----------------------------------------------------------------------------------
 
+def _in_unit_hands(assignment: Assignment) -> Suggestion:
+    """Lock the item and check it is with the units (交办 or 办理中): nothing is recorded on a closed
+    item, one waiting for evaluation, or one not assigned yet. Call inside `atomic()`."""
+    item = Suggestion.objects.select_for_update().get(pk=assignment.suggestion_id)
+    if item.status not in (S.ASSIGNED, S.IN_PROGRESS):
+        raise TransitionRefused(f"该建议当前状态为“{S(item.status).label}”，不在承办单位办理中，不能登记。")
+    return item
+
+
 def consultation_record(*, assignment: Assignment, date: dt.date, way: str, notes: str,
                         actor: User) -> Consultation:
     """面商. The lead unit's first consultation starts the handling (assigned → in_progress)."""
@@ -272,15 +281,15 @@ def consultation_record(*, assignment: Assignment, date: dt.date, way: str, note
     if date > today():
         raise TransitionRefused("面商日期不能晚于今天。")
     with transaction.atomic():
+        item = _in_unit_hands(assignment)
         c = Consultation.objects.create(assignment=assignment, date=date, way=way, notes=notes.strip(),
                                         recorded_by=actor)
-        item = assignment.suggestion
-        item.refresh_from_db()
         if assignment.role == "lead" and item.status == S.ASSIGNED:
             suggestion_transition(suggestion=item, to=S.IN_PROGRESS, actor=actor, action="面商，开始办理",
                                   note=f"{c.get_way_display()}：{c.notes}")
         else:
             record_event(suggestion=item, actor=actor, action="面商", note=f"{c.get_way_display()}：{c.notes}")
+    assignment.suggestion.refresh_from_db()
     return c
 
 
@@ -288,8 +297,9 @@ def progress_note_add(*, assignment: Assignment, note: str, actor: User) -> Prog
     if not unit_user_of(actor, assignment):
         raise TransitionRefused("只有承办单位可以登记办理进展。")
     with transaction.atomic():
+        item = _in_unit_hands(assignment)
         p = ProgressNote.objects.create(assignment=assignment, note=note.strip(), author=actor)
-        record_event(suggestion=assignment.suggestion, actor=actor, action="办理进展", note=p.note)
+        record_event(suggestion=item, actor=actor, action="办理进展", note=p.note)
     return p
 
 
@@ -298,9 +308,10 @@ def assisting_view_send(*, assignment: Assignment, text: str, actor: User) -> As
     if not unit_user_of(actor, assignment) or assignment.role != "assisting":
         raise TransitionRefused("只有协办单位可以提交协办意见。")
     with transaction.atomic():
+        item = _in_unit_hands(assignment)
         assignment.view_text, assignment.view_sent_at = text.strip(), timezone.now()
         assignment.save(update_fields=["view_text", "view_sent_at"])
-        record_event(suggestion=assignment.suggestion, actor=actor, action="协办意见",
+        record_event(suggestion=item, actor=actor, action="协办意见",
                      note=f"{assignment.unit.name}已向主办单位提交协办意见")
     return assignment
 
@@ -395,8 +406,11 @@ def supervision_record(*, suggestion: Suggestion, kind: str, date: dt.date, note
 
 
 def suggestion_flag(*, suggestion: Suggestion, actor: User, key_supervision: bool | None = None,
-                    key_leader: str | None = None, public: bool | None = None) -> Suggestion:
-    """重点督办 with its leader, and whether a closed item's result is public."""
+                    key_leader: str | None = None, public: bool | None = None,
+                    follow_up: bool | None = None) -> Suggestion:
+    """重点督办 with its leader, whether a closed item's result is public, and the end of a B/C
+    item's follow-up (跟踪办理): it stays on the follow-up list and is carried into each next
+    year's list until the office ends it here."""
     if not staff_may_handle(actor, suggestion):
         raise TransitionRefused("只有工作人员可以修改。")
     fields = []
@@ -410,6 +424,11 @@ def suggestion_flag(*, suggestion: Suggestion, actor: User, key_supervision: boo
             raise TransitionRefused("只有已办结的建议可以公开办理结果。")
         suggestion.public = public
         fields.append("public")
+    if follow_up is not None and follow_up != suggestion.follow_up:
+        if follow_up and not suggestion.replies.exists():
+            raise TransitionRefused("只有已答复的建议可以跟踪办理。")
+        suggestion.follow_up = follow_up
+        fields.append("follow_up")
     with transaction.atomic():
         suggestion.save(update_fields=[*fields, "updated_at"])
         notes = []
@@ -417,5 +436,7 @@ def suggestion_flag(*, suggestion: Suggestion, actor: User, key_supervision: boo
             notes.append(f"重点督办：{suggestion.key_leader}" if key_supervision else "取消重点督办")
         if public is not None:
             notes.append("公开办理结果" if public else "不公开办理结果")
+        if "follow_up" in fields:
+            notes.append("继续跟踪办理" if follow_up else "结束跟踪办理")
         record_event(suggestion=suggestion, actor=actor, action="标记", note="；".join(notes))
     return suggestion

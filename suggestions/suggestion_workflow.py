@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from deputies.models import Deputy
 from deputywork.models import User
 from deputywork.roles import is_office, is_township_staff
 from suggestions.models import Consultation, Suggestion, SuggestionEvent, SuggestionStatus
@@ -36,18 +37,23 @@ TRANSITIONS: dict[str, set[str]] = {
     S.CLOSED: {S.IN_PROGRESS},
 }
 
-# Who may make each move: "deputy" = the lead deputy, "unit" = a user of the active lead unit.
-ACTORS: dict[str, set[str]] = {
-    S.SUBMITTED: {"deputy", "staff"},
-    S.REGISTERED: {"staff"},
-    S.NOT_REGISTERED: {"staff"},
-    S.MERGED: {"staff"},
-    S.ASSIGNED: {"staff"},
-    S.IN_PROGRESS: {"unit", "staff", "deputy"},  # deputy: an overall 不满意 sends it back
-    S.REPLIED: {"unit"},
-    S.EVALUATED: {"deputy"},
-    S.CLOSED: {"staff"},
+# Who may make each move, per (from, to): "deputy" = the lead deputy, "unit" = a user of the active
+# lead unit. Per move, not per target: in_progress is reached three ways by three different people.
+ACTORS: dict[tuple[str, str], set[str]] = {
+    (S.DRAFT, S.SUBMITTED): {"deputy", "staff"},
+    (S.SUBMITTED, S.REGISTERED): {"staff"},
+    (S.SUBMITTED, S.NOT_REGISTERED): {"staff"},
+    (S.SUBMITTED, S.MERGED): {"staff"},
+    (S.REGISTERED, S.ASSIGNED): {"staff"},
+    (S.REGISTERED, S.MERGED): {"staff"},
+    (S.ASSIGNED, S.IN_PROGRESS): {"unit"},  # the lead unit's first 面商
+    (S.IN_PROGRESS, S.REPLIED): {"unit"},
+    (S.REPLIED, S.EVALUATED): {"deputy"},
+    (S.REPLIED, S.IN_PROGRESS): {"deputy"},  # an overall 不满意 sends it back
+    (S.EVALUATED, S.CLOSED): {"staff"},
+    (S.CLOSED, S.IN_PROGRESS): {"staff"},  # 回头看
 }
+assert set(ACTORS) == {(a, b) for a, tos in TRANSITIONS.items() for b in tos}, "ACTORS must cover TRANSITIONS"
 
 MOVE_FIELDS = {"decline_reason", "declined_as", "merged_into", "evaluation_due", "follow_up", "fast_track"}
 
@@ -82,10 +88,28 @@ def actor_kinds(user: User, suggestion: Suggestion) -> set[str]:
     return kinds
 
 
+def _refuse_move(*, seen: str, current: str, to: str) -> None:
+    """A move not allowed from the locked row's status. When the row moved since the caller read
+    it (two clerks on one page, a double submit), say so rather than name the statuses."""
+    if current == S.ASSIGNED and to == S.ASSIGNED:
+        # Only staff assign, and only once: the item was assigned since this page was loaded.
+        raise TransitionRefused("该建议已由其他工作人员交办，请刷新页面查看。")
+    if seen != current:
+        raise TransitionRefused(f"该建议已由其他人处理，当前状态为“{S(current).label}”，请刷新页面查看。")
+    if to == S.CLOSED and current in (S.REPLIED, S.IN_PROGRESS, S.ASSIGNED):
+        raise TransitionRefused("代表尚未完成满意度测评，不能销号。")
+    raise TransitionRefused(f"该建议当前状态为“{S(current).label}”，不能改为“{S(to).label}”。")
+
+
 def _refuse_unless_ready(locked: Suggestion, current: str, to: str, changes: dict[str, Any]) -> None:
     """The rules that depend on what else has been recorded, each with its own message."""
     if to == S.NOT_REGISTERED and not changes.get("decline_reason"):
         raise TransitionRefused("不予立案必须选择理由。")
+    if to in (S.NOT_REGISTERED, S.MERGED) and locked.merged_items.exists():
+        # Their deputies are answered through this item: it must be handled, not set aside.
+        if to == S.NOT_REGISTERED:
+            raise TransitionRefused("已有其他建议并入本件，不能不予立案；请立案办理，使并案的代表都能得到答复。")
+        raise TransitionRefused("已有其他建议并入本件，不能再并入其他建议；请将其他建议直接并入目标建议。")
     if to == S.MERGED:
         target = changes.get("merged_into")
         if target is None or target.pk == locked.pk:
@@ -116,10 +140,8 @@ def suggestion_transition(*, suggestion: Suggestion, to: str, actor: User | None
                   .select_related("congress__region", "region").get(pk=suggestion.pk))
         current = locked.status
         if to not in TRANSITIONS[current]:
-            if to == S.CLOSED and current in (S.REPLIED, S.IN_PROGRESS, S.ASSIGNED):
-                raise TransitionRefused("代表尚未完成满意度测评，不能销号。")
-            raise TransitionRefused(f"该建议当前状态为“{S(current).label}”，不能改为“{S(to).label}”。")
-        if actor is not None and not (actor_kinds(actor, locked) & ACTORS[to]):
+            _refuse_move(seen=suggestion.status, current=current, to=to)
+        if actor is not None and not (actor_kinds(actor, locked) & ACTORS[(current, to)]):
             raise TransitionRefused("你无权对这件建议进行此项操作。")
         _refuse_unless_ready(locked, current, to, changes)
         fields = ["status", "updated_at", *changes]
@@ -129,7 +151,7 @@ def suggestion_transition(*, suggestion: Suggestion, to: str, actor: User | None
         if to == S.SUBMITTED:
             _number(locked)
             locked.submitted_at = now
-            fields += ["seq", "submitted_at"]
+            fields += ["year", "seq", "submitted_at"]
         if to == S.REGISTERED:
             locked.registered_at = now
             fields.append("registered_at")
@@ -146,10 +168,13 @@ def suggestion_transition(*, suggestion: Suggestion, to: str, actor: User | None
 
 
 def _number(locked: Suggestion) -> None:
-    """The next number within congress, year and period. The congress row is locked so that
-    two submissions at once do not take the same number (the unique constraint backs it)."""
+    """The next number within congress, year and period. The year is the year of submission in
+    China (a draft begun in December and sent in January is numbered in January's year). The
+    congress row is locked so that two submissions at once do not take the same number (the
+    unique constraint backs it)."""
     from deputies.models import Congress
 
+    locked.year = timezone.localdate().year
     list(Congress.objects.select_for_update().filter(pk=locked.congress_id).values_list("pk", flat=True))
     last = (Suggestion.objects.filter(congress_id=locked.congress_id, year=locked.year, period=locked.period)
             .exclude(seq=None).order_by("-seq").values_list("seq", flat=True).first())
@@ -163,26 +188,32 @@ def record_event(*, suggestion: Suggestion, actor: User | None, action: str, not
                                           to_status=suggestion.status, action=action, note=note, data=data or {})
 
 
+def _deputy_email(deputy: Deputy) -> str:
+    return deputy.email or (deputy.user.email if deputy.user else "")
+
+
 def _mail_about(pk: int, to: str) -> None:
     """Tell the people who must act next. Mail failures are logged, never raised."""
     item = Suggestion.objects.select_related("lead_deputy__user", "congress__region").get(pk=pk)
-    recipients: list[str] = []
-    subject = ""
+    mails: list[tuple[str, list[str]]] = []
     if to in (S.ASSIGNED, S.IN_PROGRESS) and to == item.status:
         if to == S.IN_PROGRESS and not item.events.filter(action="不满意，重新办理").exists():
             return
         emails = item.assignments.filter(active=True).values_list("unit__email", "unit__users__email")
-        recipients = sorted({e for pair in emails for e in pair if e})
         subject = f"代表建议交办：{item.number}" if to == S.ASSIGNED else f"代表建议需重新办理：{item.number}"
+        mails.append((subject, sorted({e for pair in emails for e in pair if e})))
     elif to == S.REPLIED:
-        deputy = item.lead_deputy
-        email = deputy.email or (deputy.user.email if deputy.user else "")
-        recipients = [email] if email else []
-        subject = f"您领衔的建议已答复，请测评：{item.number}"
-    if not recipients:
-        return
-    try:
-        send_mail(subject, f"{item.number}《{item.title}》\n请登录代表工作平台查看。", settings.DEFAULT_FROM_EMAIL,
-                  recipients)
-    except Exception:  # noqa: BLE001 - the move is done; a mail server outage must not undo it
-        log.exception("mail about suggestion %s failed", pk)
+        lead_email = _deputy_email(item.lead_deputy)
+        mails.append((f"您领衔的建议已答复，请测评：{item.number}", [lead_email] if lead_email else []))
+        # 并案: the lead deputies of items merged into this one are answered by this reply too.
+        merged = item.merged_items.select_related("lead_deputy__user")
+        mails.append((f"您提出的建议已并案办理，主办建议已答复：{item.number}",
+                      sorted({e for m in merged if (e := _deputy_email(m.lead_deputy))})))
+    for subject, recipients in mails:
+        if not recipients:
+            continue
+        try:
+            send_mail(subject, f"{item.number}《{item.title}》\n请登录代表工作平台查看。", settings.DEFAULT_FROM_EMAIL,
+                      recipients)
+        except Exception:  # noqa: BLE001 - the move is done; a mail server outage must not undo it
+            log.exception("mail about suggestion %s failed", pk)

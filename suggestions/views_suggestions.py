@@ -144,6 +144,7 @@ def _detail_context(item: Suggestion) -> dict:
         "attachments": item.attachments.all(),
         "co_signers": item.co_signers.all(),
         "assignments": item.assignments.select_related("unit").order_by("-active", "role", "pk"),
+        "merged_items": sel.merged_items(item),
     }
 
 
@@ -181,8 +182,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     status, year, q = request.GET.get("status", ""), request.GET.get("year", ""), request.GET.get("q", "").strip()
     if status in S.values:
         qs = qs.filter(status=status)
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    # A year shows its own items and earlier years' B/C items still under follow-up, flagged.
+    qs = sel.in_year(qs, int(year) if year.isdigit() else None)
     if request.GET.get("key"):
         qs = qs.filter(key_supervision=True)
     if request.GET.get("follow_up"):
@@ -268,7 +269,8 @@ def _staff_action(request: HttpRequest, item: Suggestion, action: str) -> str | 
         f.is_valid()
         d = f.cleaned_data
         svc.suggestion_flag(suggestion=item, actor=user, key_supervision=d["key_supervision"],
-                            key_leader=d["key_leader"], public=d["public"] if item.status == S.CLOSED else None)
+                            key_leader=d["key_leader"], public=d["public"] if item.status == S.CLOSED else None,
+                            follow_up=d["follow_up"] if item.replies.exists() else None)
     elif action in ("close", "reopen"):
         f = NoteForm(post)
         f.is_valid()
@@ -320,7 +322,10 @@ def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = list(sel.overdue_assignments(user=request.user, on=today))
     estimated = sel.days_left(today, rows)
-    return render(request, "suggestions/suggestions/overdue.html", {"rows": rows, "estimated": estimated})
+    return render(request, "suggestions/suggestions/overdue.html", {
+        "rows": rows, "estimated": estimated, "this_year": today.year,
+        "follow_ups": sel.follow_up_items(user=request.user),
+    })
 
 
 @staff_required
@@ -346,7 +351,8 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     ws = wb.active
     ws.title = "建议台账"
     head = ["编号", "标题", "类别", "提出时间", "领衔代表", "联名代表", "状态", "提交日期", "主办单位", "协办单位",
-            "交办日期", "办理期限", "答复日期", "答复类别", "按期答复", "总体评价", "测评日期", "办结日期", "重点督办"]
+            "交办日期", "办理期限", "答复日期", "答复类别", "按期答复", "总体评价", "测评日期", "办结日期", "重点督办",
+            "跟踪办理"]
     ws.append(head)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -369,9 +375,10 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
             local(evaluation.created_at).date() if evaluation else None,
             local(s.closed_at).date() if s.closed_at else None,
             s.key_leader if s.key_supervision else "",
+            "上年度结转" if s.carried_over else "跟踪办理" if s.follow_up else "",
         ])
-    for col, width in zip("ABCDEFGHIJKLMNOPQRS", (26, 40, 10, 10, 10, 20, 10, 12, 24, 30, 12, 12, 12, 24, 8, 10,
-                                                  12, 12, 10), strict=True):
+    for col, width in zip("ABCDEFGHIJKLMNOPQRST", (26, 40, 10, 10, 10, 20, 10, 12, 24, 30, 12, 12, 12, 24, 8, 10,
+                                                   12, 12, 10, 12), strict=True):
         ws.column_dimensions[col].width = width
     total, per_unit = sel.rates(user=request.user, year=year_n)
     ws2 = wb.create_sheet("办理情况统计")
@@ -397,23 +404,27 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(sel.public_results(), pk=pk)
+    reply = sel.latest_reply(item)
     return render(request, "suggestions/suggestions/public_detail.html",
-                  {"item": item, "reply": sel.latest_reply(item)})
+                  {"item": item, "reply": reply, "reply_text": sel.public_reply_text(item, reply) if reply else ""})
 
 
 # --- downloads (private storage) ------------------------------------------------------------------
 
-def _send(request: HttpRequest, suggestion: Suggestion, fieldfile, name: str) -> FileResponse:
-    if not request.user.is_authenticated or not sel.item_may_be_seen_by(request.user, suggestion):
+def _send(request: HttpRequest, allowed: bool, fieldfile, name: str) -> FileResponse:
+    if not request.user.is_authenticated or not allowed:
         raise Http404
     return FileResponse(fieldfile.open("rb"), as_attachment=True, filename=name)
 
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     att = get_object_or_404(SuggestionAttachment.objects.select_related("suggestion"), pk=pk)
-    return _send(request, att.suggestion, att.file, att.name)
+    allowed = request.user.is_authenticated and sel.item_may_be_seen_by(request.user, att.suggestion)
+    return _send(request, allowed, att.file, att.name)
 
 
 def reply_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed reply: also for the deputies of items merged into the answered one (并案)."""
     reply = get_object_or_404(Reply.objects.select_related("suggestion"), pk=pk)
-    return _send(request, reply.suggestion, reply.pdf, f"reply-{reply.suggestion_id}-{reply.pk}.pdf")
+    allowed = request.user.is_authenticated and sel.reply_may_be_read_by(request.user, reply.suggestion)
+    return _send(request, allowed, reply.pdf, f"reply-{reply.suggestion_id}-{reply.pk}.pdf")

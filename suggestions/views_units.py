@@ -94,6 +94,8 @@ def unit_item(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "a": a, "item": item, "is_lead": is_lead, "estimated": estimated,
         "others": others, "co_signers": item.co_signers.all(),
+        # 并案: the deputies of items merged into this one are answered by its reply; consult them too.
+        "merged_items": sel.merged_items(item),
         "consultations": item.assignments.filter(active=True).prefetch_related("consultations")
         if is_lead else [a],
         "my_consultations": a.consultations.all(), "notes": a.progress_notes.all(),

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Congress, Deputy
+from deputies.models import Congress, Deputy, _chinese_number
 from deputywork.models import Region
 from suggestions.models.opinions import Opinion, Rating
 from suggestions.models.units import Category, HandlingUnit
@@ -123,11 +123,13 @@ class Suggestion(models.Model):
 
     @property
     def number(self) -> str:
-        """襄城县人大建〔2026〕闭字第12号 (a draft has none yet)."""
+        """襄城县十七届人大建〔2026〕闭字第12号 (a draft has none yet). The term is part of it: in
+        an election year the outgoing and the new congress both number from 1 (the unique
+        constraint is per congress), and without it their numbers would read the same."""
         if self.seq is None:
             return str(_("（未编号）"))
-        short = self.congress.region.name
-        return f"{short}人大建〔{self.year}〕{PERIOD_CHAR[self.period]}字第{self.seq}号"
+        term = _chinese_number(self.congress.term)
+        return f"{self.congress.region.name}{term}届人大建〔{self.year}〕{PERIOD_CHAR[self.period]}字第{self.seq}号"
 
     @property
     def is_open(self) -> bool:

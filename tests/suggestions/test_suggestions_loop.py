@@ -24,10 +24,10 @@ def test_village_sewage_complaints_become_a_drainage_suggestion_answered_rated_a
     gov, gov_user = unit_with_login("chengguan-gov", "城关镇人民政府", region=township, kind="township")
 
     # Residents complain about sewage in the street; the group accepts their opinions.
-    opinions = [OpinionFactory(group=group, region=township, content=text) for text in (
-        "东街主街污水横流，下水道堵了半年没人管。",
-        "一下雨街上污水倒灌进院子，老人出门困难。",
-        "排水沟太窄，夏天臭味很大，希望尽快改造。",
+    opinions = [OpinionFactory(group=group, region=township, content=text, **who) for text, who in (
+        ("东街主街污水横流，下水道堵了半年没人管。", {"resident_name": "赵大娘", "resident_phone": "13912345678"}),
+        ("一下雨街上污水倒灌进院子，老人出门困难。", {}),
+        ("排水沟太窄，夏天臭味很大，希望尽快改造。", {}),
     )]
     for o in opinions:
         opinion_transition(opinion=o, to="accepted", actor=leader)
@@ -46,7 +46,8 @@ def test_village_sewage_complaints_become_a_drainage_suggestion_answered_rated_a
     item = Suggestion.objects.get()
     assert response.status_code == 302
     assert item.status == "submitted" and item.region == township
-    assert item.number == "襄城县人大建〔2026〕闭字第1号"
+    # Numbered on submission, in this year and this congress's term (the factory's congress is the 17th).
+    assert item.number == f"襄城县十七届人大建〔{timezone.localdate().year}〕闭字第1号"
     assert set(item.source_opinions.values_list("status", flat=True)) == {"adopted"}
     assert list(item.co_signers.all()) == [member.deputy]
 
@@ -71,7 +72,8 @@ def test_village_sewage_complaints_become_a_drainage_suggestion_answered_rated_a
                            "notes": "镇长带队到东街村与张建国、李秀英代表现场查看，商定改造方案。"})
     client.post(item_url, {"action": "progress", "note": "镇党委会研究决定，补助改造资金12万元。"})
     client.post(item_url, {"action": "reply", "reply_class": ReplyClass.objects.get(code="A").pk, "pdf": pdf(),
-                           "text": "经研究，镇政府补助12万元改造东街主街排水管网，已于本月完工。"})
+                           "text": "张建国、李秀英代表：经研究，镇政府补助12万元改造东街主街排水管网，已于本月完工。"
+                                   "施工前已联系反映人赵大娘（13912345678）征求意见。"})
     item.refresh_from_db()
     assert item.status == "replied" and item.replies.get().reply_class.code == "A"
 
@@ -94,7 +96,10 @@ def test_village_sewage_complaints_become_a_drainage_suggestion_answered_rated_a
 
     public = client.get(reverse("suggestions:public_detail", args=[item.pk])).content.decode()
     assert "城关镇人民政府" in public and "补助12万元" in public
-    assert "张建国" not in public and "赵大娘" not in public and "13912345678" not in public
+    # Residents' names and phones are masked on the public page; the deputies' names stay (they
+    # answer for a public office, and a reply is addressed to them).
+    assert "赵大娘" not in public and "13912345678" not in public
+    assert "赵**" in public and "139****5678" in public and "张建国、李秀英代表" in public
 
     moves = [(e.from_status, e.to_status) for e in SuggestionEvent.objects.filter(suggestion=item)
              if e.from_status != e.to_status]
@@ -104,3 +109,21 @@ def test_village_sewage_complaints_become_a_drainage_suggestion_answered_rated_a
     timeline = client.get(reverse("suggestions:staff_detail", args=[item.pk])).content.decode()
     assert "即提即办交办" in timeline and "审核销号" in timeline
     assert Opinion.objects.filter(status="adopted").count() == 3
+
+
+def test_the_seed_tells_the_story_from_residents_opinions_to_a_public_result(client, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    item = Suggestion.objects.get(congress__region__code="411025000000", title="关于改造城关镇东街村主街排水管网的建议")
+    sources = list(item.source_opinions.select_related("group"))
+    # 群众点单 → 代表定单: three residents' opinions, gathered by an activity group, adopted by the item.
+    assert len(sources) == 3 and {o.status for o in sources} == {"adopted"}
+    assert all(o.group is not None and o.submitted_at <= item.submitted_at for o in sources)
+    assert item.status == "closed" and item.public
+    public = client.get(reverse("suggestions:public_detail", args=[item.pk])).content.decode()
+    assert item.replies.last().reply_class.code in public
+    assert not any(o.resident_name and o.resident_name in public for o in sources)
+    assert not any(o.resident_phone and o.resident_phone in public for o in sources)

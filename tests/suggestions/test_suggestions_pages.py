@@ -164,3 +164,69 @@ def test_figures_for_the_bulletin(people):
     figures = {f.key: f.value for f in collect_figures(today.replace(month=1, day=1), today)}
     assert figures["suggestions.raised"] == 2 and figures["suggestions.closed"] == 1
     assert figures["suggestions.satisfaction"] == 100
+
+
+def test_last_years_b_item_is_carried_into_this_years_list_but_not_its_rates(client, people):
+    from suggestions.models import ReplyClass, Suggestion
+    from suggestions.selectors_suggestions import rates
+    from tests.suggestions.suggestion_helpers import pdf
+
+    carried = at("in_progress", people, title="关于修复县乡公路破损路段的建议")
+    svc.reply_send(suggestion=carried, text="已列入明年公路养护计划。", pdf=pdf(),
+                   reply_class=ReplyClass.objects.get(code="B"), actor=people["unit_user"])
+    done_last_year = at("closed", people, title="关于去年已解决事项的建议")  # class A: not followed up
+    Suggestion.objects.filter(pk__in=[carried.pk, done_last_year.pk]).update(year=2025)
+    own = at("assigned", people, title="关于今年新提出事项的建议")
+    Suggestion.objects.filter(pk=own.pk).update(year=2026)
+    client.force_login(people["office"])
+
+    page = client.get(reverse("suggestions:staff_list"), {"year": 2026}).content.decode()
+    assert carried.title in page and own.title in page and done_last_year.title not in page
+    assert page.count("上年度结转") == 2  # the hint and the one carried row
+    response = client.get(reverse("suggestions:ledger_export"), {"year": 2026})
+    ledger = load_workbook(BytesIO(response.content))["建议台账"]
+    notes = {row[1]: row[-1] for row in ledger.iter_rows(min_row=2, values_only=True)}
+    assert notes == {carried.title: "上年度结转", own.title: None}
+    # The year's rates count its own items only: a carried item counted in the year it was raised.
+    total, _ = rates(user=people["office"], year=2026)
+    assert total.assigned == 1
+    # The follow-up list on the supervision page surfaces it until the office ends the follow-up.
+    assert "关于修复县乡公路破损路段的建议" in client.get(reverse("suggestions:overdue")).content.decode()
+    svc.suggestion_flag(suggestion=carried, actor=people["office"], follow_up=False)
+    assert carried.title not in client.get(reverse("suggestions:staff_list"), {"year": 2026}).content.decode()
+    assert carried.title not in client.get(reverse("suggestions:overdue")).content.decode()
+
+
+def test_overdue_and_follow_up_page_query_budget(client, people, django_assert_max_num_queries):
+    from suggestions.models import ReplyClass
+    from tests.suggestions.suggestion_helpers import pdf
+
+    for _ in range(3):
+        item = at("in_progress", people)
+        svc.reply_send(suggestion=item, text="列入计划。", pdf=pdf(), reply_class=ReplyClass.objects.get(code="C"),
+                       actor=people["unit_user"])
+    client.force_login(people["office"])
+    # session + user; overdue assignments, calendar days + years; follow-up items with last
+    # supervision, their active assignments (prefetch)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("suggestions:overdue"))
+    assert response.status_code == 200 and len(response.context["follow_ups"]) == 3
+
+
+def test_a_reminder_with_no_address_is_sent_once_an_address_exists(people):
+    item = at("assigned", people)
+    today = svc.today()
+    Assignment.objects.filter(suggestion=item).update(deadline=svc.add_working_days(today, 2).date)
+    people["unit_user"].email = ""
+    people["unit_user"].save()
+    people["unit"].email = ""
+    people["unit"].save()
+    mail.outbox.clear()
+    call_command("send_reminders", stdout=StringIO())
+    assert not mail.outbox and not Reminder.objects.exists()
+    people["unit"].email = "zhujian-office@example.cn"
+    people["unit"].save()
+    call_command("send_reminders", stdout=StringIO())
+    call_command("send_reminders", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [["zhujian-office@example.cn"]]
+    assert Reminder.objects.get().recipients == "zhujian-office@example.cn"

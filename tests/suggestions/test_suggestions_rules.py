@@ -4,13 +4,16 @@ import datetime as dt
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone
 
 from deputywork.workdays import add_working_days, is_working_day
 from suggestions import services_suggestions as svc
 from suggestions.models import Assignment, ReplyClass, Suggestion, SuggestionEvent
 from suggestions.suggestion_workflow import TransitionRefused
-from tests.factories import SuggestionFactory
+from tests.factories import CongressFactory, SuggestionFactory
 from tests.suggestions.suggestion_helpers import deputy_with_login, fast_hashing, item_at, pdf, unit_with_login
 
 GOOD = dict.fromkeys(("leadership", "attitude", "communication", "quality", "implementation"), "satisfied")
@@ -36,7 +39,32 @@ def test_numbers_count_per_congress_year_and_period(people):
     a, b = at("submitted", people), at("submitted", people)
     c = at("submitted", people, period="session")
     assert (a.seq, b.seq, c.seq) == (1, 2, 1)
-    assert c.number == "襄城县人大建〔2026〕会字第1号"
+    assert c.number == f"襄城县十七届人大建〔{timezone.localdate().year}〕会字第1号"
+
+
+def test_outgoing_and_new_congress_numbers_differ_in_an_election_year(people):
+    old = at("submitted", people)
+    new_congress = CongressFactory(term=18, start_date=dt.date(2026, 12, 28))
+    new = at("submitted", people, congress=new_congress)
+    assert old.seq == new.seq == 1 and old.year == new.year
+    assert old.number != new.number
+    assert new.number == f"襄城县十八届人大建〔{new.year}〕闭字第1号"
+
+
+def test_the_number_takes_the_year_of_submission_not_of_the_draft(people, monkeypatch):
+    # Drafted on 30 December; submitted at half past midnight on 1 January, China time (still
+    # 31 December in UTC): the number is the new year's, and the new year counts from 1.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 30, 2, tzinfo=dt.UTC))
+    earlier = at("submitted", people)
+    draft = svc.suggestion_create(congress=earlier.congress, lead_deputy=people["deputy_user"].deputy,
+                                  title="关于冬季供暖的建议", content="城区老旧小区冬季供暖不足。",
+                                  category=earlier.category, actor=people["deputy_user"])
+    assert draft.year == 2026
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC))
+    svc.suggestion_submit(suggestion=draft, actor=people["deputy_user"])
+    draft.refresh_from_db()
+    assert (draft.year, draft.seq) == (2027, 1)
+    assert "〔2027〕闭字第1号" in draft.number
 
 
 def test_reply_without_consultation_is_refused(people):
@@ -132,19 +160,63 @@ def test_decline_turns_it_into_a_reference_document(people):
     assert item.status == "not_registered" and item.get_declined_as_display() == "参阅件"
 
 
-def test_merged_item_deputies_read_the_main_reply(people):
-    main = at("replied", people)
-    other_user = deputy_with_login("wang", "王志强")
-    twin = SuggestionFactory(lead_deputy=other_user.deputy, region=people["region"])
+def merged_twin(people, into, username="wang", name="王志强"):
+    """Another deputy's identical item, merged (并案) into `into`."""
+    other_user = deputy_with_login(username, name)
+    other_user.deputy.email = f"{username}@example.cn"
+    other_user.deputy.save()
+    twin = SuggestionFactory(lead_deputy=other_user.deputy, region=people["region"], title="关于东街排水沟改造的建议")
     svc.suggestion_submit(suggestion=twin, actor=other_user)
-    # Merging needs the main item open; merge a fresh twin into a registered one instead.
-    main2 = at("registered", people)
-    svc.suggestion_merge(suggestion=twin, into=main2, actor=people["office"])
+    svc.suggestion_merge(suggestion=twin, into=into, actor=people["office"])
     twin.refresh_from_db()
-    assert twin.status == "merged" and twin.merged_into == main2
-    from suggestions.selectors_suggestions import suggestions_of_deputy
-    assert set(suggestions_of_deputy(user=other_user)) == {twin}
-    assert main.replies.exists()
+    return twin, other_user
+
+
+def test_merged_item_deputies_read_the_main_reply(client, people, django_capture_on_commit_callbacks):
+    main = at("in_progress", people)
+    twin, wang = merged_twin(people, main)
+    assert twin.status == "merged" and twin.merged_into == main
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = svc.reply_send(suggestion=main, text="经研究，住建局安排资金改造东街排水沟。", pdf=pdf(),
+                               reply_class=ReplyClass.objects.get(code="A"), actor=people["unit_user"])
+    # The merged item's lead deputy is told too, not only the main item's.
+    assert ["wang@example.cn"] in [m.to for m in mail.outbox]
+    client.force_login(wang)
+    page = client.get(reverse("suggestions:deputy_detail", args=[twin.pk])).content.decode()
+    assert "住建局安排资金改造东街排水沟" in page and reverse("suggestions:reply_pdf", args=[reply.pk]) in page
+    download = client.get(reverse("suggestions:reply_pdf", args=[reply.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
+    # The main item's page and its attachments stay the main deputies' and the office's.
+    assert client.get(reverse("suggestions:deputy_detail", args=[main.pk])).status_code == 404
+    stranger = deputy_with_login("stranger", "刘洋")
+    client.force_login(stranger)
+    assert client.get(reverse("suggestions:reply_pdf", args=[reply.pk])).status_code == 404
+
+
+def test_merged_items_show_to_the_unit_and_the_office(client, people):
+    main = at("in_progress", people)
+    twin, _ = merged_twin(people, main)
+    co_signer = deputy_with_login("sun", "孙丽")
+    twin.co_signers.add(co_signer.deputy)
+    client.force_login(people["unit_user"])
+    page = client.get(reverse("suggestions:unit_item", args=[main.assignments.get().pk])).content.decode()
+    assert "王志强" in page and "孙丽" in page and twin.number in page
+    client.force_login(people["office"])
+    page = client.get(reverse("suggestions:staff_detail", args=[main.pk])).content.decode()
+    assert reverse("suggestions:staff_detail", args=[twin.pk]) in page and twin.number in page
+
+
+def test_an_item_with_merged_items_cannot_be_declined_or_merged_away(people):
+    main = at("submitted", people)
+    merged_twin(people, main)
+    with pytest.raises(TransitionRefused, match="已有其他建议并入本件，不能不予立案"):
+        svc.suggestion_decline(suggestion=main, reason="empty", declined_as="reference", actor=people["office"])
+    elsewhere = at("registered", people)
+    with pytest.raises(TransitionRefused, match="已有其他建议并入本件"):
+        svc.suggestion_merge(suggestion=main, into=elsewhere, actor=people["office"])
+    main.refresh_from_db()
+    assert main.status == "submitted"
 
 
 def test_b_class_reply_is_kept_under_follow_up(people):
@@ -201,3 +273,92 @@ def test_two_clerks_assigning_at_once_leave_exactly_one_assignment(county, towns
     assert sorted(outcomes) == ["ok", "refused"]
     assert Assignment.objects.filter(suggestion=item).count() == 1
     assert SuggestionEvent.objects.filter(suggestion=item, to_status="assigned", from_status="registered").count() == 1
+
+
+def test_permission_is_per_move_not_per_target_status(people):
+    from suggestions.suggestion_workflow import suggestion_transition
+
+    assigned = at("assigned", people)
+    with pytest.raises(TransitionRefused, match="无权"):
+        suggestion_transition(suggestion=assigned, to="in_progress", actor=people["deputy_user"])
+    closed = at("closed", people)
+    with pytest.raises(TransitionRefused, match="无权"):
+        suggestion_transition(suggestion=closed, to="in_progress", actor=people["unit_user"])
+    assigned.refresh_from_db()
+    closed.refresh_from_db()
+    assert (assigned.status, closed.status) == ("assigned", "closed")
+    # The moves each of them may make still work: the deputy's 不满意, the office's 回头看.
+    replied = at("replied", people)
+    svc.evaluation_submit(suggestion=replied, actor=people["deputy_user"], ratings=GOOD, overall="unsatisfied",
+                          reason="没有落实。")
+    svc.suggestion_reopen(suggestion=closed, actor=people["office"], note="回头看。")
+
+
+def test_units_record_nothing_on_an_item_out_of_their_hands(people):
+    assisting, assisting_user = unit_with_login("shuili", "襄城县水利局")
+    item = at("registered", people)
+    lead, helper = svc.suggestion_assign(suggestion=item, lead_unit=people["unit"], assisting_units=[assisting],
+                                         actor=people["office"])
+    svc.consultation_record(assignment=lead, date=svc.today(), way="phone", notes="电话面商。",
+                            actor=people["unit_user"])
+    svc.reply_send(suggestion=item, text="已办理。", pdf=pdf(), reply_class=ReplyClass.objects.get(code="A"),
+                   actor=people["unit_user"])
+    svc.evaluation_submit(suggestion=item, actor=people["deputy_user"], ratings=GOOD, overall="satisfied")
+    svc.suggestion_close(suggestion=item, actor=people["office"])
+    before = SuggestionEvent.objects.filter(suggestion=item).count()
+    with pytest.raises(TransitionRefused, match="不在承办单位办理中"):
+        svc.consultation_record(assignment=lead, date=svc.today(), way="phone", notes="补记。",
+                                actor=people["unit_user"])
+    with pytest.raises(TransitionRefused, match="不在承办单位办理中"):
+        svc.progress_note_add(assignment=lead, note="补记进展。", actor=people["unit_user"])
+    with pytest.raises(TransitionRefused, match="不在承办单位办理中"):
+        svc.assisting_view_send(assignment=helper, text="同意主办单位意见。", actor=assisting_user)
+    assert SuggestionEvent.objects.filter(suggestion=item).count() == before
+    assert not lead.progress_notes.exists() and lead.consultations.count() == 1
+
+
+def test_a_second_assignment_of_a_moved_item_says_someone_else_did_it(people):
+    item = at("registered", people)
+    stale = Suggestion.objects.get(pk=item.pk)  # the second clerk's page, loaded before the first clerk's post
+    other, _ = unit_with_login("jiaotong", "襄城县交通运输局")
+    svc.suggestion_assign(suggestion=item, lead_unit=people["unit"], actor=people["office"])
+    with pytest.raises(TransitionRefused, match="该建议已由其他工作人员交办，请刷新页面查看。"):
+        svc.suggestion_assign(suggestion=stale, lead_unit=other, actor=people["office"])
+    assert Assignment.objects.filter(suggestion=item).count() == 1
+
+
+def test_consult_rate_counts_only_the_current_lead_units_consultations(people):
+    from suggestions.selectors_suggestions import rates
+
+    assisting, assisting_user = unit_with_login("shuili", "襄城县水利局")
+    helped = at("registered", people)
+    _, helper = svc.suggestion_assign(suggestion=helped, lead_unit=people["unit"], assisting_units=[assisting],
+                                      actor=people["office"])
+    svc.consultation_record(assignment=helper, date=svc.today(), way="phone", notes="协办单位电话沟通。",
+                            actor=assisting_user)
+    moved = at("in_progress", people)  # consulted by the unit that then hands it on
+    new_lead, _ = unit_with_login("jiaotong", "襄城县交通运输局")
+    svc.assignment_transfer(assignment=moved.assignments.get(), unit=new_lead, actor=people["office"])
+    at("in_progress", people)  # consulted by its lead unit: the one that counts
+    total, _ = rates(user=people["office"])
+    assert (total.assigned, total.consulted) == (3, 1)
+
+
+def test_mask_personal_text_masks_ids_phones_and_residents_names():
+    from suggestions.selectors_suggestions import mask_personal_text
+
+    text = "张建国代表：赵大娘（身份证411025195803121234，电话13912345678）反映的问题已解决。办公室0374-3312345。"
+    masked = mask_personal_text(text, names=["赵大娘"])
+    assert masked == ("张建国代表：赵**（身份证4110**********1234，电话139****5678）反映的问题已解决。"
+                      "办公室0374-3312345。")
+
+
+def test_the_second_clerks_assign_through_the_page_is_told_it_was_assigned(client, people):
+    item = at("registered", people)
+    other, _ = unit_with_login("jiaotong", "襄城县交通运输局")
+    svc.suggestion_assign(suggestion=item, lead_unit=people["unit"], actor=people["office"])
+    client.force_login(people["office"])
+    response = client.post(reverse("suggestions:staff_detail", args=[item.pk]),
+                           {"action": "assign", "lead_unit": other.pk, "kind": "default"}, follow=True)
+    assert "该建议已由其他工作人员交办，请刷新页面查看。" in response.content.decode()
+    assert Assignment.objects.filter(suggestion=item).count() == 1

@@ -16,6 +16,8 @@ class Command(BaseCommand):
         "before a deadline (SuggestionPolicy.reminder_days) and once it has passed, and to lead deputies "
         "when an evaluation is due. Each reminder is recorded with a unique key (unit, deadline, kind), "
         "so running the command again — the same day or later — never tells anyone twice. "
+        "A reminder is recorded only once it is mailed to at least one address: a unit or deputy "
+        "with no e-mail address yet is told on the first run after one is added. "
         "Run daily from cron, e.g. `30 8 * * * manage.py send_reminders`."
     )
 
