@@ -12,6 +12,7 @@ from django.utils import timezone
 from deputies.models import Congress, Deputy
 from deputywork.demo import demo_user
 from deputywork.models import Region, Role, User
+from suggestions import demo_opinions
 from suggestions import services_suggestions as svc
 from suggestions.models import (
     Assignment,
@@ -19,6 +20,9 @@ from suggestions.models import (
     Consultation,
     Evaluation,
     HandlingUnit,
+    Opinion,
+    OpinionEvent,
+    OpinionStatus,
     Reply,
     ReplyClass,
     Suggestion,
@@ -48,6 +52,10 @@ STORY = [
 ]
 
 GOOD = dict.fromkeys(Evaluation.POINTS, "satisfied")
+
+# Suggestions raised from residents' opinions of the demo (by the opinion's text): submitting
+# the suggestion adopts them, so the opinion points to a real suggestion.
+SOURCES = {"关于提高城乡居民医保报销比例宣传力度的建议": [demo_opinions.ADOPTED_MATTER]}
 
 
 def _units(county: Region) -> dict[str, HandlingUnit]:
@@ -146,6 +154,18 @@ def _backdate(item: Suggestion, days: int) -> None:
         Suggestion.objects.filter(pk=item.pk).update(evaluation_due=F("evaluation_due") - delta)
 
 
+def _backdate_sources(opinions: list[Opinion], days: int) -> None:
+    """The residents wrote a week before the suggestion they led to, which adopted them on the day."""
+    if not opinions:
+        return
+    before, on_the_day = dt.timedelta(days=days + 7), dt.timedelta(days=days)
+    Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(
+        submitted_at=F("submitted_at") - before, updated_at=F("updated_at") - on_the_day)
+    events = OpinionEvent.objects.filter(opinion__in=opinions)
+    events.exclude(to_status=OpinionStatus.ADOPTED).update(created_at=F("created_at") - before)
+    events.filter(to_status=OpinionStatus.ADOPTED).update(created_at=F("created_at") - on_the_day)
+
+
 def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) -> int:
     deputies = _lead_deputies(congress)
     if not deputies:
@@ -159,6 +179,10 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
             main = existing if n == 0 else main
             continue
         lead = deputies[n % len(deputies)]
+        sources = list(Opinion.objects.filter(content__in=SOURCES.get(title, []), status=OpinionStatus.ACCEPTED,
+                                              region__code__startswith=congress.region.code[:6]))
+        # The deputy the residents wrote to raises it, when they sit in this congress.
+        lead = next((d for d in deputies if sources and d.pk == sources[0].deputy_id), lead)
         co_signers = [d for d in deputies[n % len(deputies) + 1:][:2]]
         town = svc.township_of(lead.residence)
         unit = units.get(dept) if dept else None
@@ -167,14 +191,17 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
         period = "session" if n in (2, 6) else "recess"
         item = svc.suggestion_create(
             congress=congress, lead_deputy=lead, title=title, category=Category.objects.get(name=category),
-            content=f"{title.removeprefix('关于').removesuffix('的建议')}，群众反映强烈。建议有关部门深入调查，"
+            content="".join(f"群众反映：{o.content}\n\n" for o in sources)
+                    + f"{title.removeprefix('关于').removesuffix('的建议')}，群众反映强烈。建议有关部门深入调查，"
                     "制定切实可行的方案，明确时限，逐步解决。", co_signers=co_signers, period=period,
-            year=today.year, actor=None)
+            year=today.year, actor=None, source_opinions=sources)
         _walk(item, stage, reply_code, unit, unit_user, main)
         if n == 0:
             main = item
         # Older stages happened earlier in the year; keep everything in the current year.
-        _backdate(item, max(0, min(today.timetuple().tm_yday - 1, 300 - 25 * n)))
+        days = max(0, min(today.timetuple().tm_yday - 1, 300 - 25 * n))
+        _backdate(item, days)
+        _backdate_sources(sources, days)
         made += 1
     return made
 
