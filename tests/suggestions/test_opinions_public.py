@@ -205,3 +205,17 @@ def test_declined_reason_is_shown_to_the_resident(client, deputy_user):
     opinion_transition(opinion=opinion, to="declined", actor=deputy_user, decline_reason="属于司法程序，请向法院咨询。")
     page = client.get(reverse("suggestions:opinion_track", args=[opinion.tracking_code])).content.decode()
     assert "属于司法程序" in page and "提交评价" not in page
+
+
+def test_the_form_page_and_the_429_page_carry_what_the_script_needs_to_keep_the_form(client, deputy_user,
+                                                                                      settings):
+    """With script, a 429 keeps the form and shows the server's message above it (the browser test
+    in tests/browser/test_bad_input.py drives it); these are the hooks it reads."""
+    page = client.get(form_url(deputy_user.deputy)).content.decode()
+    assert '<p class="limit-status warnbox" role="alert" hidden></p>' in page and "data-limited=" in page
+    assert page.index("limit-status") < page.index("<form")
+    settings.OPINION_RATE_LIMITS = {"ip": (0, 60), "phone": (5, 3600)}
+    limited = client.post(form_url(deputy_user.deputy), form_data())
+    assert limited.status_code == 429
+    assert "<p data-limit-message>提交太频繁了，请稍后再试。" in limited.content.decode()
+    assert not Opinion.objects.exists()
