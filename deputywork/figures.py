@@ -43,6 +43,8 @@ def collect_figures(start: dt.date, end: dt.date, region: Region | None = None) 
 
 
 def figures_sentence(figures: list[Figure]) -> str:
-    """The figures written the way a bulletin does: 收集意见建议212条，解决实际问题185个。"""
-    parts = [f.sentence_part() for f in figures]
+    """The figures written the way a bulletin does: 收集意见建议212条，解决实际问题185个。
+
+    A figure with an empty phrase is one the bulletin leaves unsaid (e.g. none forwarded)."""
+    parts = [f.sentence_part() for f in figures if f.phrase]
     return "，".join(parts) + ("。" if parts else "")

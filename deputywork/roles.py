@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -100,6 +100,21 @@ class MenuLink:
     url_name: str
     roles: frozenset[str]
     order: int = 100
+    # How many things wait behind the link for this user (unread opinions): one query, asked
+    # only when a page shows the menu.
+    badge: Callable[[Any], int] | None = None
+
+
+class MenuEntry:
+    """A menu link as one user's page shows it; `count` is worked out on first use, once."""
+
+    def __init__(self, link: MenuLink, user: Any) -> None:
+        self.label, self.url_name = link.label, link.url_name
+        self._link, self._user = link, user
+
+    @cached_property
+    def count(self) -> int:
+        return self._link.badge(self._user) if self._link.badge is not None else 0
 
 
 _HOMES: dict[str, str] = {}
@@ -111,10 +126,12 @@ def register_home(role: str, url_name: str) -> None:
     _HOMES[role] = url_name
 
 
-def register_menu(label: str, url_name: str, *roles: str, order: int = 100) -> None:
-    """Add an entry to the menu of the given roles (staff pages or portals)."""
+def register_menu(label: str, url_name: str, *roles: str, order: int = 100,
+                  badge: Callable[[Any], int] | None = None) -> None:
+    """Add an entry to the menu of the given roles (staff pages or portals); `badge(user)`, if
+    given, counts what waits behind it (shown beside the link when more than none)."""
     if not any(m.url_name == url_name for m in _MENU):
-        _MENU.append(MenuLink(label, url_name, frozenset(roles), order))
+        _MENU.append(MenuLink(label, url_name, frozenset(roles), order, badge))
 
 
 def home_url_name(user: User) -> str | None:

@@ -11,7 +11,9 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
+    # The site's own page (the admin keeps its own template for its own password page).
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(
+        success_url="/", template_name="registration/password_change.html"), name="password_change"),
     path("admin/", admin.site.urls),
 ]
 

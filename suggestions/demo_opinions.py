@@ -25,6 +25,10 @@ UNITS = [  # (county code, name, kind)
     ("411624100000", "槐店回族镇人民政府", "township"),
 ]
 
+# The opinion a demo suggestion is raised from (demo_suggestions.SOURCES): seeded accepted, and
+# adopted when that suggestion is submitted, as in the portal.
+ADOPTED_MATTER = "医保报销要在县里和乡里来回跑好几趟，希望能在村卫生室直接办理。"
+
 # (content, category, village code, final status, channel, reply / reason, rating)
 MATTERS = [
     ("北关村主街下水道堵塞，一下雨就积水，老人孩子出行很不方便，希望尽快疏通。", "城乡建设", "411025100201",
@@ -37,7 +41,7 @@ MATTERS = [
      "已联系县水利局和镇政府，列入今年农村供水提升改造，预计九月底前完成管网更换。", "basic"),
     ("库庄村学校校车接送时间太早，孩子六点就要出门，能否调整时间。", "教育", "411025106201", S.CLOSED, "phone",
      "经与县教育局协调，校车发车时间已推迟二十分钟，并增开一条线路。", "satisfied"),
-    ("医保报销要在县里和乡里来回跑好几趟，希望能在村卫生室直接办理。", "社会保障", "411025107201", S.ADOPTED, "mailbox",
+    (ADOPTED_MATTER, "社会保障", "411025107201", S.ADOPTED, "mailbox",
      "", ""),
     ("邻居之间因宅基地边界发生争执，希望代表出面评理。", "政法", "411025109201", S.DECLINED, "reception",
      "宅基地权属争议需由镇政府依法调处，已告知您到镇司法所申请调解。", ""),
@@ -94,8 +98,8 @@ def _move_to(opinion: Opinion, final: str, text: str, rating: str, actor: User |
                                            kind="township").first() or HandlingUnit.objects.first()
         opinion_transition(opinion=opinion, to=S.FORWARDED, actor=actor, forwarded_to=unit,
                            due_date=forward_due_date(5).date, data={"working_days": 5})
-    elif final == S.ADOPTED:
-        opinion_transition(opinion=opinion, to=S.ADOPTED, actor=actor, note="与同类意见一并形成代表建议")
+    # S.ADOPTED stays accepted here: only submitting a suggestion that names it as a source
+    # adopts an opinion (services_suggestions.suggestion_submit), which the suggestions demo does.
     elif final in (S.ANSWERED, S.CLOSED):
         opinion_transition(opinion=opinion, to=S.ANSWERED, actor=actor, public_reply=text)
         if rating:

@@ -13,6 +13,7 @@ from deputies.models import Congress, Deputy
 from deputywork.demo import demo_user
 from deputywork.models import Region, Role, User
 from liaison.models import ActivityDay, ActivityDayStatus
+from suggestions import demo_opinions
 from suggestions import services_suggestions as svc
 from suggestions.models import (
     Assignment,
@@ -63,6 +64,9 @@ DRAINAGE_OPINIONS = [
 ]
 DRAINAGE_CONTENT = ("{day}，{group}在代表活动日走访群众，收集到主街污水横流、雨天倒灌、排水沟狭窄无盖板等"
                     "群众反映{n}条。建议镇政府对主街排水管网进行改造，实施雨污分流，加装排水沟盖板，明确完工时限。")
+# Suggestions raised from residents' opinions of the demo (by the opinion's text): submitting
+# the suggestion adopts them, so the opinion points to a real suggestion.
+SOURCES = {"关于提高城乡居民医保报销比例宣传力度的建议": [demo_opinions.ADOPTED_MATTER]}
 
 
 def _units(county: Region) -> dict[str, HandlingUnit]:
@@ -212,6 +216,10 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
             main = existing if n == 0 else main
             continue
         lead = deputies[n % len(deputies)]
+        sources = list(Opinion.objects.filter(content__in=SOURCES.get(title, []), status=OpinionStatus.ACCEPTED,
+                                              region__code__startswith=congress.region.code[:6]))
+        # The deputy the residents wrote to raises it, when they sit in this congress.
+        lead = next((d for d in deputies if sources and d.pk == sources[0].deputy_id), lead)
         co_signers = [d for d in deputies[n % len(deputies) + 1:][:2]]
         town = svc.township_of(lead.residence)
         unit = units.get(dept) if dept else None
@@ -220,11 +228,13 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
         period = "session" if n in (2, 6) else "recess"
         content = (f"{title.removeprefix('关于').removesuffix('的建议')}，群众反映强烈。建议有关部门深入调查，"
                    "制定切实可行的方案，明确时限，逐步解决。")
-        # The sewage story starts from residents' opinions gathered on an activity day.
-        sources, day = [], None
+        day = None
         if n == 0:
+            # The sewage story starts from residents' opinions gathered on an activity day.
             sources, drainage_content, day = _drainage_opinions(lead, today)
             content = drainage_content or content
+        elif sources:
+            content = "".join(f"群众反映：{o.content}\n\n" for o in sources) + content
         item = svc.suggestion_create(
             congress=congress, lead_deputy=lead, title=title, category=Category.objects.get(name=category),
             content=content, co_signers=co_signers, period=period, source_opinions=sources, year=today.year,

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import ActivityGroup, Deputy, mobile_validator
+from deputies.selectors import deputies_visible_to, groups_visible_to
 from deputies.services import image_reencode
-from deputywork.models import Region, RegionLevel
+from deputywork.models import Region, RegionLevel, User
 from suggestions.models import Category, Channel, HandlingUnit, OpinionStatus, Rating
 from suggestions.services_opinions import MAX_PHOTOS, PHOTO_MAX_SIDE
 
@@ -108,15 +109,23 @@ class OpinionForm(forms.Form):
 
 
 class OpinionEntryForm(OpinionForm):
-    """A deputy or staff member enters an opinion on a resident's behalf."""
+    """A deputy or staff member enters an opinion on a resident's behalf.
+
+    Staff choose the deputy or group from those in their scope (`user`): a township clerk
+    enters for their own township's deputies and groups only.
+    """
 
     channel = forms.ChoiceField(label=_("来源渠道"), choices=[c for c in Channel.choices if c[0] != Channel.QR])
-    deputy = forms.ModelChoiceField(label=_("反映给代表"), queryset=Deputy.objects.all(), required=False)
-    group = forms.ModelChoiceField(label=_("反映给活动小组"), queryset=ActivityGroup.objects.filter(active=True),
-                                   required=False)
+    deputy = forms.ModelChoiceField(label=_("反映给代表"), queryset=Deputy.objects.none(), required=False)
+    group = forms.ModelChoiceField(label=_("反映给活动小组"), queryset=ActivityGroup.objects.none(), required=False)
 
-    def __init__(self, *args: Any, choose_target: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choose_target: bool = True, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if choose_target:
+            if user is None:
+                raise TypeError("choosing a deputy or group needs the user whose scope limits the choices")
+            self.fields["deputy"].queryset = deputies_visible_to(user)
+            self.fields["group"].queryset = groups_visible_to(user).filter(active=True)
         del self.fields["website"]
         self.fields["consent"].label = _("群众已同意平台为办理本意见使用其信息")
         self.fields["resident_name"].label = _("群众姓名")
@@ -168,8 +177,14 @@ class DeclineForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    deputy = forms.ModelChoiceField(label=_("改派给代表"), queryset=Deputy.objects.filter(user__isnull=False))
+    """Staff send an opinion to another deputy with a login, among the deputies in their scope."""
+
+    deputy = forms.ModelChoiceField(label=_("改派给代表"), queryset=Deputy.objects.none())
     note = forms.CharField(label=_("说明（可不填）"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = deputies_visible_to(user).filter(user__isnull=False)
 
 
 class StaffFilterForm(forms.Form):

@@ -14,11 +14,12 @@ from deputywork.figures import Figure
 from deputywork.models import Region, User
 from deputywork.roles import is_staff_member, scope_to_region
 from liaison.models import LiaisonStation
-from suggestions.models import Opinion, OpinionEvent, OpinionNotice, OpinionStatus
+from suggestions.models import Opinion, OpinionEvent, OpinionNotice, OpinionStatus, Suggestion
 
 S = OpinionStatus
 IN_PROGRESS = (S.ACCEPTED, S.FORWARDED)
-DONE = (S.ANSWERED, S.ADOPTED, S.DECLINED, S.CLOSED)
+# Adopted opinions are in neither: they follow their suggestion (see opinion_counts).
+DONE = (S.ANSWERED, S.DECLINED, S.CLOSED)
 
 _LIST_RELATED = ("category", "place", "region", "deputy", "group", "station", "forwarded_to")
 
@@ -86,42 +87,86 @@ def opinion_events(opinion: Opinion) -> QuerySet[OpinionEvent]:
 
 
 def unread_count(user: User) -> int:
+    """New-opinion notices this user has not opened. Counted once per request: the answer is kept
+    on the request's user, so the inbox heading and the portal menu share one query. (A view that
+    marks notices read does so before anything counts.)"""
     if not user.is_authenticated:
         return 0
-    return OpinionNotice.objects.filter(user=user, read_at__isnull=True).count()
+    cached = getattr(user, "_unread_opinions", None)
+    if cached is None:
+        cached = OpinionNotice.objects.filter(user=user, read_at__isnull=True).count()
+        user._unread_opinions = cached
+    return cached
 
 
 # --- figures -------------------------------------------------------------------------------------
 
+# A suggestion whose handling has ended: closed (销号) by the office, or not registered (e.g. made
+# a reference paper 参阅件, an answer the deputy is told about).
+_FINISHED_SUGGESTIONS = ("closed", "not_registered")
+
 
 def opinion_counts(start: dt.date, end: dt.date, region: Region | None = None) -> dict[str, int]:
-    """Counts of the opinions received from `start` to `end` (both included) inside `region`."""
+    """Counts of the opinions received from `start` to `end` (both included) inside `region`.
+
+    waiting + in_progress + done == collected, each opinion by its status today:
+
+    - waiting: submitted, not yet accepted (or declined) by anyone;
+    - in_progress: accepted, forwarded as a small matter, or adopted into a suggestion that is
+      still being handled (DESIGN.md: an adopted opinion lives on in its suggestion, which units
+      must handle and answer; its matter is done when the suggestion is closed or not registered,
+      directly or through the suggestion it was merged into);
+    - done: answered on the spot, declined with a reason, closed, or adopted into a finished one;
+    - forwarded: sent to a township or unit as a small matter (小事快办) at some point, whatever its
+      status now (a forwarded matter stays forwarded after it is answered and closed);
+    - solved: answered, or closed after an answer or a forwarded matter's handling.
+    """
     qs = Opinion.objects.filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
     if region is not None:
         qs = qs.filter(region__code__startswith=region.prefix)
     solved_events = OpinionEvent.objects.filter(opinion=OuterRef("pk"), kind="move",
                                                 from_status__in=[S.ANSWERED, S.FORWARDED], to_status=S.CLOSED)
+    finished = Suggestion.objects.filter(
+        Q(status__in=_FINISHED_SUGGESTIONS) | Q(status="merged", merged_into__status__in=_FINISHED_SUGGESTIONS),
+        source_opinions=OuterRef("pk"))
+    adopted_done = Q(status=S.ADOPTED) & Q(Exists(finished))
     return qs.aggregate(
         collected=Count("pk"),
-        taken_up=Count("pk", filter=~Q(status=S.SUBMITTED)),
+        waiting=Count("pk", filter=Q(status=S.SUBMITTED)),
         forwarded=Count("pk", filter=Q(forwarded_to__isnull=False)),
-        in_progress=Count("pk", filter=Q(status__in=IN_PROGRESS)),
-        done=Count("pk", filter=Q(status__in=DONE)),
+        in_progress=Count("pk", filter=Q(status__in=IN_PROGRESS) | (Q(status=S.ADOPTED) & ~Q(Exists(finished)))),
+        done=Count("pk", filter=Q(status__in=DONE) | adopted_done),
         solved=Count("pk", filter=Q(status=S.ANSWERED) | Q(Exists(solved_events))),
     )
 
 
 def opinion_figures(start: dt.date, end: dt.date, region: Region | None = None) -> list[Figure]:
-    """The figures a bulletin writes: 收集意见建议212条，已全部转交，其中27件正在办理中，185件已经办理完成。"""
+    """The figures a bulletin writes, from true counts (see `opinion_counts`):
+
+    收集意见建议212条，已全部转交有关单位办理，其中27件正在办理中，185件已经办理完成，解决实际问题185个。
+
+    "已全部转交" is said only when every opinion collected was forwarded to a township or unit;
+    otherwise the number forwarded follows the progress (转交有关单位办理M件), and is left out when
+    none was. Opinions nobody has accepted yet are named (N件待受理) rather than hidden among
+    those in progress. A figure whose phrase is empty is left out of the sentence, not the table.
+    """
     c = opinion_counts(start, end, region)
-    if c["collected"] and c["taken_up"] == c["collected"]:
-        taken_phrase = "已全部转交"
+    all_forwarded = bool(c["collected"]) and c["forwarded"] == c["collected"]
+    if all_forwarded:
+        forwarded_phrase = "已全部转交有关单位办理"
     else:
-        taken_phrase = "已受理{value}条"
+        forwarded_phrase = "转交有关单位办理{value}件" if c["forwarded"] else ""
+    forwarded = Figure("opinions.forwarded", "转交有关单位", c["forwarded"], forwarded_phrase)
+    # "其中" opens the breakdown of what was collected, on whichever part comes first.
+    waiting = Figure("opinions.waiting", "待受理", c["waiting"], "其中{value}件待受理" if c["waiting"] else "")
+    in_progress = Figure("opinions.in_progress", "正在办理", c["in_progress"],
+                         "{value}件正在办理中" if c["waiting"] else "其中{value}件正在办理中")
     return [
         Figure("opinions.collected", "收集意见建议", c["collected"], "收集意见建议{value}条"),
-        Figure("opinions.taken_up", "已受理", c["taken_up"], taken_phrase),
-        Figure("opinions.in_progress", "正在办理", c["in_progress"], "其中{value}件正在办理中"),
+        *([forwarded] if all_forwarded else []),
+        waiting,
+        in_progress,
         Figure("opinions.done", "办理完成", c["done"], "{value}件已经办理完成"),
+        *([] if all_forwarded else [forwarded]),
         Figure("opinions.solved", "解决实际问题", c["solved"], "解决实际问题{value}个"),
     ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from deputywork.figures import figures_sentence
 from deputywork.models import Region, RegionLevel, Role
 from deputywork.roles import is_office, role_required, staff_required
-from liaison.privacy import mask_phone
+from liaison.privacy import mask_name, mask_phone
 from liaison.selectors import receptions_visible_to
 from suggestions.forms_opinions import (
     AnswerForm,
@@ -109,7 +109,7 @@ def _apply_action(request: HttpRequest, opinion: Opinion, forms: dict[str, Any],
             due = forward_due_date(d["working_days"])
             opinion_transition(opinion=opinion, to=S.FORWARDED, actor=request.user, note=d["note"],
                                data={"working_days": d["working_days"], "estimated": due.estimated},
-                               forwarded_to=d["unit"], due_date=due.date)
+                               forwarded_to=d["unit"], due_date=due.date, due_estimated=due.estimated)
         elif action == "decline":
             opinion_transition(opinion=opinion, to=S.DECLINED, actor=request.user,
                                decline_reason=d["decline_reason"])
@@ -122,9 +122,15 @@ def _apply_action(request: HttpRequest, opinion: Opinion, forms: dict[str, Any],
     return True
 
 
-def _detail_context(opinion: Opinion, *, show_phone: bool) -> dict[str, Any]:
-    phone = opinion.resident_phone if show_phone else mask_phone(opinion.resident_phone)
-    return {"opinion": opinion, "phone": phone, "events": opinion_events(opinion),
+def _detail_context(opinion: Opinion, *, show_resident: bool) -> dict[str, Any]:
+    """The detail page's facts. The resident's name and phone are personal data (DESIGN.md: masked
+    everywhere except to the staff who need them): whole for staff; for a deputy only when the
+    resident agreed to be called back, since a callback needs both; masked otherwise."""
+    if show_resident:
+        name, phone = opinion.resident_name, opinion.resident_phone
+    else:
+        name, phone = mask_name(opinion.resident_name), mask_phone(opinion.resident_phone)
+    return {"opinion": opinion, "resident_name": name, "phone": phone, "events": opinion_events(opinion),
             "photos": list(opinion.photos.all())}
 
 
@@ -137,9 +143,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     qs = _filter_status(opinions_for_deputy(user=request.user), status)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    suggestion_url = _suggestion_create_url()
     return render(request, "suggestions/opinions/portal/inbox.html", {
         "page": page, "status": status, "statuses": S.choices, "unread": unread_count(request.user),
-        "suggestion_url": _suggestion_create_url(), "has_deputy": deputy_of(request.user) is not None,
+        "suggestion_url": suggestion_url, "has_deputy": deputy_of(request.user) is not None,
+        # Only accepted opinions can become a suggestion's source: tick boxes on those alone.
+        "can_pick": bool(suggestion_url) and any(o.status == S.ACCEPTED for o in page),
     })
 
 
@@ -155,7 +164,7 @@ def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("suggestions:inbox_detail", pk=opinion.pk)
         if action not in forms:
             return redirect("suggestions:inbox_detail", pk=opinion.pk)
-    ctx = _detail_context(opinion, show_phone=opinion.callback_ok)
+    ctx = _detail_context(opinion, show_resident=opinion.callback_ok)
     ctx.update(forms=forms, suggestion_url=_suggestion_create_url())
     return render(request, "suggestions/opinions/portal/detail.html", ctx)
 
@@ -220,8 +229,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "suggestions/opinions/staff/list.html",
-                  {"page": page, "form": form, "query": query.urlencode()})
+    return render(request, "suggestions/opinions/staff/list.html", {
+        "page": page, "form": form, "query": query.urlencode(),
+        "estimated": any(o.due_estimated for o in page),
+    })
 
 
 @staff_required
@@ -230,7 +241,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opinion = opinion_for_staff(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     forms = _action_forms(opinion, request.POST or None, action)
-    reassign = ReassignForm(request.POST if action == "reassign" else None, prefix="reassign")
+    reassign = ReassignForm(request.POST if action == "reassign" else None, prefix="reassign", user=request.user)
     if request.method == "POST":
         if action == "reassign":
             if reassign.is_valid():
@@ -243,7 +254,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.error(request, str(exc))
         elif _apply_action(request, opinion, forms, action) or action not in forms:
             return redirect("suggestions:staff_opinion_detail", pk=opinion.pk)
-    ctx = _detail_context(opinion, show_phone=True)
+    ctx = _detail_context(opinion, show_resident=True)
     ctx.update(forms=forms, reassign=reassign)
     return render(request, "suggestions/opinions/staff/detail.html", ctx)
 
@@ -252,7 +263,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_new(request: HttpRequest) -> HttpResponse:
     region = request.user.region if not is_office(request.user) else None
-    form = OpinionEntryForm(request.POST or None, request.FILES or None, region=region)
+    form = OpinionEntryForm(request.POST or None, request.FILES or None, region=region, user=request.user)
     if request.method == "POST" and form.is_valid():
         opinion = _submit_entry(request, form, deputy=form.cleaned_data["deputy"], group=form.cleaned_data["group"])
         if opinions_for_staff(user=request.user).filter(pk=opinion.pk).exists():

@@ -71,10 +71,17 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
     return render(request, "suggestions/suggestions/deputy_list.html", {"items": items, "deputy": deputy})
 
 
-def _source_opinions(request: HttpRequest, ids: list[str]) -> list[Opinion]:
-    wanted = [int(i) for i in ids if i.isdigit()]
+def _source_opinions(request: HttpRequest, ids: list[str]) -> tuple[list[Opinion], int]:
+    """The chosen opinions this deputy may raise a suggestion from (accepted ones they handle),
+    and how many chosen ids were refused (unknown, not theirs, not accepted or already used)."""
+    chosen = set(ids)
+    wanted = {int(i) for i in chosen if i.isdigit()}
     candidates = Opinion.objects.filter(pk__in=wanted, status=OpinionStatus.ACCEPTED).select_related("group")
-    return [o for o in candidates if may_handle_opinion(request.user, o)]
+    usable = [o for o in candidates if may_handle_opinion(request.user, o)]
+    return usable, len(chosen) - len(usable)
+
+
+REFUSED_SOURCES = "所选意见中有{n}条尚未受理、已经办理或不归您办理，不能据此提出建议，请重新选择。"
 
 
 @deputy_required
@@ -85,14 +92,21 @@ def suggestion_create(request: HttpRequest) -> HttpResponse:
     if congress is None:
         messages.error(request, "您没有在任的代表资格，不能提出建议。")
         return redirect("suggestions:deputy_list")
-    opinions = _source_opinions(request, request.GET.getlist("opinions") or request.POST.getlist("opinions"))
+    opinions, refused = _source_opinions(request,
+                                         request.GET.getlist("opinions") or request.POST.getlist("opinions"))
+    if refused and request.method != "POST":
+        messages.error(request, REFUSED_SOURCES.format(n=refused))
+        return redirect("suggestions:inbox")
     initial = {}
     if opinions:
         initial["content"] = "\n\n".join(f"群众反映：{o.content}" for o in opinions)
         if opinions[0].category_id:
             initial["category"] = opinions[0].category_id
     form = SuggestionForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refused:
+        # Someone else moved a chosen opinion since the form opened: keep what was typed, save nothing.
+        messages.error(request, REFUSED_SOURCES.format(n=refused))
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             item = svc.suggestion_create(congress=congress, lead_deputy=deputy, title=d["title"], content=d["content"],

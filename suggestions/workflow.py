@@ -29,7 +29,7 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 # Fields a move may set on the opinion, beyond status.
-MOVE_FIELDS = {"public_reply", "decline_reason", "forwarded_to", "due_date"}
+MOVE_FIELDS = {"public_reply", "decline_reason", "forwarded_to", "due_date", "due_estimated"}
 
 
 class TransitionRefused(Exception):

@@ -1,7 +1,8 @@
 /* The resident's opinion form, sent with fetch() where the browser can. A plain post that loses
    the network leaves the resident on the browser's error page with everything typed gone; here
-   the page says the opinion was not sent and keeps the fields, and a second tap while sending
-   does nothing. Without script the form posts as usual (the server also drops a double tap). */
+   the page says the opinion was not sent and keeps the fields (so it does when the server
+   answers 429, too many posts: the message goes above the form), and a second tap while
+   sending does nothing. Without script the form posts as usual (the server also drops a double tap). */
 (function () {
   "use strict";
   if (!window.fetch || !window.FormData) return;
@@ -17,6 +18,14 @@
     busy = false;
     form.querySelector("button[type=submit]").disabled = false;
     say(form, message);
+  }
+
+  function limited(form, message) {
+    var box = document.querySelector(".limit-status");
+    box.textContent = message;
+    box.hidden = false;
+    ready(form, "");
+    box.scrollIntoView({ block: "center" });
   }
 
   // Listening on the document keeps working after a page with errors replaces the body.
@@ -35,7 +44,15 @@
           location.assign(response.url);
           return;
         }
-        // Not stored (a field to correct, too many posts): show the page the server wrote.
+        if (response.status === 429) {
+          // Too many posts: say so above the form and keep everything typed, to send later.
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var told = page.querySelector("[data-limit-message]");
+            limited(form, told ? told.textContent.trim() : form.dataset.limited);
+          });
+        }
+        // Not stored (a field to correct): show the page the server wrote.
         return response.text().then(function (html) {
           var page = new DOMParser().parseFromString(html, "text/html");
           document.title = page.title;

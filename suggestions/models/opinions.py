@@ -86,6 +86,8 @@ class Opinion(models.Model):
     forwarded_to = models.ForeignKey(HandlingUnit, verbose_name=_("转交单位"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="forwarded_opinions")
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
+    # True when the due date crossed a year whose holiday schedule is not published yet.
+    due_estimated = models.BooleanField(_("期限按估算日历"), default=False)
     rating = models.CharField(_("群众评价"), max_length=12, choices=Rating.choices, blank=True)
     rating_remark = models.CharField(_("群众补充意见"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)

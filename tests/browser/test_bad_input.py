@@ -145,3 +145,27 @@ def test_a_field_to_correct_is_told_and_the_corrected_form_goes(phone, form_url,
     phone.locator("form button[type=submit]").tap()
     phone.wait_for_url("**/p/o/*/?new=1")
     assert Opinion.objects.count() == 1
+
+
+def test_too_many_posts_keeps_the_form_and_what_was_typed(phone, form_url, steps, settings):
+    """A 429 (this address has sent too much) with the script: the message above the form, the
+    form and its contents kept, nothing stored; later the same form goes."""
+    settings.OPINION_RATE_LIMITS = {"ip": (0, 60), "phone": (5, 3600)}
+    phone.goto(form_url)
+    fill(phone)
+    phone.locator("form button[type=submit]").tap()
+    alert = phone.locator(".limit-status")
+    expect(alert).to_be_visible()
+    steps.shot(phone, "too-many")
+    assert "提交太频繁" in alert.inner_text()
+    assert phone.url == form_url
+    assert phone.locator("[name=content]").input_value() == CONTENT
+    assert phone.locator("[name=resident_name]").input_value() == "王大爷"
+    assert phone.locator("[name=consent]").is_checked()
+    assert phone.locator("form button[type=submit]").is_enabled()
+    assert Opinion.objects.count() == 0
+
+    settings.OPINION_RATE_LIMITS = {"ip": (10, 60), "phone": (5, 3600)}
+    phone.locator("form button[type=submit]").tap()
+    phone.wait_for_url("**/p/o/*/?new=1")
+    assert Opinion.objects.count() == 1

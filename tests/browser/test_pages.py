@@ -7,6 +7,8 @@ live server starts from an empty database. Problems of all pages are gathered an
 """
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +19,9 @@ from liaison.models import LiaisonStation
 from suggestions.demo_suggestions import _walk
 from suggestions.models import Category, HandlingUnit, Opinion, Suggestion
 from suggestions.selectors_suggestions import assignments_of_unit_user
+from suggestions.services_opinions import opinion_submit
 from suggestions.services_suggestions import suggestion_create
+from suggestions.workflow import opinion_transition
 from tests.browser.conftest import PHONE, Weight, assert_fits_phone, axe_violations, record_weight
 
 pytestmark = pytest.mark.browser
@@ -45,6 +49,10 @@ def demo(live_server, settings, transactional_db, tmp_path):
                                  co_signers=[], year=2026, actor=None)
         unit = HandlingUnit.objects.filter(users=unit_user).order_by("pk").first()
         _walk(item, stage, "B", unit, unit_user, None)
+    # One opinion the deputy has accepted: its page offers the answer, forward and decline forms.
+    accepted = opinion_submit(content="前何村村口的路灯坏了两个多月，晚上出行很不方便。", deputy=deputy,
+                              consent=True, sender="browser-test").opinion
+    opinion_transition(opinion=accepted, to="accepted", actor=deputy.user)
     return deputy
 
 
@@ -70,11 +78,13 @@ def public_pages(deputy: Deputy) -> list[tuple[str, str]]:
 
 def deputy_pages(deputy: Deputy) -> list[tuple[str, str]]:
     opinion = Opinion.objects.filter(deputy=deputy, status="submitted").order_by("pk").first()
+    accepted = Opinion.objects.filter(deputy=deputy, status="accepted").order_by("pk").first()
     own = Suggestion.objects.filter(lead_deputy=deputy)
     return [
         ("我的代表信息", "/portal/deputy/"),
         ("群众意见", "/portal/opinions/"),
         ("群众意见详情（待受理）", f"/portal/opinions/{opinion.pk}/"),
+        ("群众意见详情（已受理：答复、转交、不予受理）", f"/portal/opinions/{accepted.pk}/"),
         ("代群众录入意见", "/portal/opinions/new/"),
         ("我的建议", "/portal/suggestions/"),
         ("建议详情（已答复，待评价）", f"/portal/suggestions/{own.get(status='replied').pk}/"),
@@ -85,6 +95,7 @@ def deputy_pages(deputy: Deputy) -> list[tuple[str, str]]:
         ("记录我开展的活动", "/portal/activities/new/"),
         ("活动日历", "/portal/calendar/"),
         ("履职档案", "/portal/record/"),
+        ("修改密码", "/accounts/password/"),
     ]
 
 
@@ -117,40 +128,72 @@ def check(page, name: str, steps, problems: list[str]) -> None:
         problems.append(f"{name} {page.url}: " + "; ".join(found))
 
 
-def test_every_public_and_portal_page_passes_axe_and_fits_a_phone(browser, live_server, demo, steps):
+@contextmanager
+def phone_page(browser, steps, name: str, **options) -> Iterator:
+    """A page in a fresh phone browser. The test makes its own browsers (a first visit each), so
+    the `phone` fixture's screenshot at failure is done here: a failure inside the block keeps a
+    screenshot of the page as it was, and the `steps` fixture writes it to tests/artifacts/."""
+    context = browser.new_context(**PHONE, **options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    except BaseException:
+        steps.shot(page, f"{name}-at-failure")
+        raise
+    finally:
+        context.close()
+
+
+def test_every_public_and_portal_page_passes_axe_and_fits_a_phone(browser, live_server, demo, steps, settings):
     problems: list[str] = []
 
     # The resident: each page in a fresh browser, so the weight is that of a first visit.
     weights = {}
     for name, path in public_pages(demo):
-        context = browser.new_context(**PHONE)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        weight = Weight(page)
-        response = page.goto(live_server.url + path)
-        assert response.status == 200, f"{name} {path}: {response.status}"
-        weights[name] = weight.total()
-        record_weight(name, page.url, weights[name])
-        check(page, name, steps, problems)
-        if name == "意见表单（代表）":
-            # The same form after a send with nothing filled in: errors shown beside the fields.
-            page.locator("form button[type=submit]").tap()
-            page.locator(".errorlist").first.wait_for()
-            check(page, "意见表单（有错误）", steps, problems)
-        context.close()
+        with phone_page(browser, steps, name) as page:
+            weight = Weight(page)
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, f"{name} {path}: {response.status}"
+            weights[name] = weight.total()
+            record_weight(name, page.url, weights[name])
+            check(page, name, steps, problems)
+            if name == "意见表单（代表）":
+                # The same form after a send with nothing filled in: errors shown beside the fields.
+                page.locator("form button[type=submit]").tap()
+                page.locator(".errorlist").first.wait_for()
+                check(page, "意见表单（有错误）", steps, problems)
+                # Filled in and sent: the tracking page as it first shows (?new=1, the code to note).
+                page.locator("[name=content]").fill("村口的路灯坏了两个多月，晚上出行很不方便。")
+                page.locator("[name=consent]").check()
+                page.locator("form button[type=submit]").tap()
+                page.wait_for_url("**/p/o/*/?new=1")
+                check(page, "办理进度（刚提交）", steps, problems)
+
+    # Too many posts from one address: the 429 page a browser without the form's script shows.
+    # form.submit() posts as a plain form would (it fires no submit event for the script).
+    settings.OPINION_RATE_LIMITS = {"ip": (0, 60), "phone": (5, 3600)}
+    with phone_page(browser, steps, "429") as page:
+        page.goto(f"{live_server.url}/p/d/{demo.public_token}/opinion/")
+        page.locator("[name=content]").fill("村口的路灯坏了两个多月，晚上出行很不方便。")
+        page.locator("[name=consent]").check()
+        with page.expect_response(lambda r: r.request.method == "POST") as sent:
+            page.evaluate("document.querySelector('form.opinion-form').submit()")
+        assert sent.value.status == 429, sent.value.status
+        page.locator("[data-limit-message]").wait_for()  # the 429 page has replaced the form
+        check(page, "提交太频繁（429）", steps, problems)
 
     # The deputy and the handling unit, logged in on their phones.
     for username, pages in (("deputy", deputy_pages(demo)),
                             ("unit", unit_pages(User.objects.get(username="unit")))):
-        context = browser.new_context(**PHONE)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        log_in(page, live_server.url, username)
-        for name, path in pages:
-            response = page.goto(live_server.url + path)
-            assert response.status == 200, f"{name} {path}: {response.status}"
-            check(page, name, steps, problems)
-        context.close()
+        with phone_page(browser, steps, username) as page:
+            log_in(page, live_server.url, username)
+            for name, path in pages:
+                response = page.goto(live_server.url + path)
+                assert response.status == 200, f"{name} {path}: {response.status}"
+                if "已受理" in name:  # scan the forms folded in <details> too
+                    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+                check(page, name, steps, problems)
 
     assert not problems, "\n".join(problems)
     heavy = {name: size for name, size in weights.items() if size > WEIGHT_GOAL}

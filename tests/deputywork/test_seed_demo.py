@@ -16,5 +16,10 @@ def test_seed_demo_twice_gives_the_same_data(db):
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first
     assert first["deputywork.Region"] >= 50
+    # An adopted demo opinion is the source of a demo suggestion, adopted when it was submitted.
+    from suggestions.models import Opinion
+
+    adopted = Opinion.objects.filter(status="adopted")
+    assert adopted.exists() and all(o.suggestions.exists() for o in adopted)
     text = out.getvalue()
     assert "演示账号" in text and "office" in text and "township" in text

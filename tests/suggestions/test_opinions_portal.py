@@ -158,7 +158,7 @@ def test_figures_written_like_a_bulletin(deputy_user, office_user, township, cou
     today = timezone.localdate()
     sentence = figures_sentence([f for f in collect_figures(today.replace(month=1, day=1), today + dt.timedelta(1),
                                                             county) if f.key.startswith("opinions.")])
-    assert sentence == "收集意见建议3条，已全部转交，其中2件正在办理中，1件已经办理完成，解决实际问题1个。"
+    assert sentence == "收集意见建议3条，其中2件正在办理中，1件已经办理完成，解决实际问题1个。"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -196,3 +196,84 @@ def test_deputy_without_portal_role_gets_404_on_inbox(client, township_user):
     DeputyFactory(user=other)
     client.force_login(other)
     assert client.get(reverse("suggestions:inbox")).status_code == 200
+
+
+def test_phone_and_name_masked_for_deputy_unless_callback_agreed(client, deputy_user, zhang_opinion):
+    client.force_login(deputy_user)
+    url = reverse("suggestions:inbox_detail", args=[zhang_opinion.pk])
+    page = client.get(url).content.decode()
+    assert "赵**" in page and "赵大娘" not in page and "139****5678" in page
+    assert "赵大娘" not in client.get(reverse("suggestions:inbox")).content.decode()
+    Opinion.objects.filter(pk=zhang_opinion.pk).update(callback_ok=True)
+    page = client.get(url).content.decode()
+    assert "赵大娘" in page and "13912345678" in page
+
+
+def test_staff_see_the_residents_name_and_phone_whole(client, office_user, zhang_opinion):
+    client.force_login(office_user)
+    page = client.get(reverse("suggestions:staff_opinion_detail", args=[zhang_opinion.pk])).content.decode()
+    assert "赵大娘" in page and "13912345678" in page
+
+
+def test_unread_opinions_show_on_portal_home_and_menu_with_one_count(client, deputy_user, township,
+                                                                      django_assert_max_num_queries):
+    from suggestions.services_opinions import opinion_submit
+
+    for text in ("村里的路灯坏了一个月了没人修。", "村口的垃圾池满了好几天没人清运。"):
+        opinion_submit(content=text, deputy=deputy_user.deputy)
+    client.force_login(deputy_user)
+    # session, user, deputy, the deputy for the page (with seats and groups: 3), its residence,
+    # and the one unread count the menu and the notice share
+    with django_assert_max_num_queries(8):
+        home = client.get(reverse("deputies:portal")).content.decode()
+    assert home.count("2条未读") == 2  # the menu and the notice on the page
+    # The inbox counts once for its heading and the menu both.
+    # session, user, deputy, count, page of opinions, unread count
+    with django_assert_max_num_queries(7):
+        inbox = client.get(reverse("suggestions:inbox")).content.decode()
+    assert inbox.count("2条未读") == 2
+    opened = Opinion.objects.first()
+    client.get(reverse("suggestions:inbox_detail", args=[opened.pk]))
+    assert "1条未读" in client.get(reverse("deputies:portal")).content.decode()
+    client.get(reverse("suggestions:inbox_detail", args=[Opinion.objects.exclude(pk=opened.pk).get().pk]))
+    assert "未读" not in client.get(reverse("deputies:portal")).content.decode()
+
+
+def test_inbox_offers_ticks_only_on_accepted_opinions(client, deputy_user, township, office_user):
+    waiting = OpinionFactory(deputy=deputy_user.deputy, region=township)
+    client.force_login(deputy_user)
+    page = client.get(reverse("suggestions:inbox")).content.decode()
+    assert 'name="opinions"' not in page and 'id="pick"' not in page  # nothing to pick: no form at all
+    accepted = opinion_transition(opinion=OpinionFactory(deputy=deputy_user.deputy, region=township),
+                                  to="accepted", actor=deputy_user)
+    page = client.get(reverse("suggestions:inbox")).content.decode()
+    assert f'value="{accepted.pk}" form="pick"' in page and f'value="{waiting.pk}"' not in page
+    assert page.count("<form") == page.count("</form>")
+    # Nothing on this page: no form left open either.
+    page = client.get(reverse("suggestions:inbox"), {"status": "closed"}).content.decode()
+    assert 'id="pick"' not in page and page.count("<form") == page.count("</form>")
+
+
+def test_a_suggestion_from_an_opinion_that_cannot_be_its_source_is_refused_with_a_message(
+        client, deputy_user, township):
+    from tests.factories import CongressFactory, MandateFactory
+
+    MandateFactory(deputy=deputy_user.deputy, congress=CongressFactory())
+    waiting = OpinionFactory(deputy=deputy_user.deputy, region=township)
+    accepted = opinion_transition(opinion=OpinionFactory(deputy=deputy_user.deputy, region=township),
+                                  to="accepted", actor=deputy_user)
+    url = reverse("suggestions:suggestion_create")
+    client.force_login(deputy_user)
+    response = client.get(url, {"opinions": [accepted.pk, waiting.pk]}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("suggestions:inbox")
+    assert "所选意见中有1条尚未受理" in response.content.decode()
+    assert client.get(url, {"opinions": [accepted.pk]}).status_code == 200
+    # Posted after the choice went stale: nothing saved, what was typed is kept.
+    from suggestions.models import Category, Suggestion
+
+    response = client.post(url, {"title": "关于疏通北关村主街下水道的建议", "content": "群众反映下水道堵塞，建议疏通。",
+                                 "category": Category.objects.get(name="城乡建设").pk, "period": "recess",
+                                 "opinions": [accepted.pk, waiting.pk], "submit": "1"})
+    assert response.status_code == 200 and not Suggestion.objects.exists()
+    text = response.content.decode()
+    assert "所选意见中有1条尚未受理" in text and "关于疏通北关村主街下水道的建议" in text

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -43,8 +44,26 @@ def test_submit_track_answer_rate_as_one_flow(client, deputy_user, village):
     assert "赵大娘" not in text and "13912345678" not in text and "5678" not in text
     assert "提交评价" not in text  # nothing to rate before an answer
 
-    opinion_transition(opinion=opinion, to="accepted", actor=deputy_user)
-    opinion_transition(opinion=opinion, to="answered", actor=deputy_user, public_reply="已联系镇政府，本周疏通。")
+    # The deputy logs in, finds it in the inbox, accepts and answers it there.
+    deputy_user.set_password("deputy-pass-1")
+    deputy_user.save()
+    deputy_client = Client()
+    assert deputy_client.post(reverse("login"), {"username": "zhang", "password": "deputy-pass-1"}).status_code == 302
+    inbox = deputy_client.get(reverse("suggestions:inbox")).content.decode()
+    detail_url = reverse("suggestions:inbox_detail", args=[opinion.pk])
+    assert detail_url in inbox and "1条未读" in inbox
+    assert "受理" in deputy_client.get(detail_url).content.decode()
+    accepted = deputy_client.post(detail_url, {"action": "accept", "accept-note": "已了解，联系镇政府。"})
+    assert accepted.status_code == 302
+    answered = deputy_client.post(detail_url, {"action": "answer", "answer-public_reply": "已联系镇政府，本周疏通。"},
+                                  follow=True)
+    assert "已办理：已答复" in answered.content.decode()
+    opinion.refresh_from_db()
+    assert opinion.status == "answered"
+    assert list(opinion.events.values_list("to_status", "actor")) == [
+        ("submitted", None), ("accepted", deputy_user.pk), ("answered", deputy_user.pk)]
+
+    # The resident, back on the tracking page (the code typed in lower case), reads the answer and rates it.
     track = client.get(reverse("suggestions:opinion_track", args=[opinion.tracking_code.lower()]))
     assert "已联系镇政府，本周疏通。" in track.content.decode() and "提交评价" in track.content.decode()
 
@@ -187,3 +206,17 @@ def test_declined_reason_is_shown_to_the_resident(client, deputy_user):
     opinion_transition(opinion=opinion, to="declined", actor=deputy_user, decline_reason="属于司法程序，请向法院咨询。")
     page = client.get(reverse("suggestions:opinion_track", args=[opinion.tracking_code])).content.decode()
     assert "属于司法程序" in page and "提交评价" not in page
+
+
+def test_the_form_page_and_the_429_page_carry_what_the_script_needs_to_keep_the_form(client, deputy_user,
+                                                                                      settings):
+    """With script, a 429 keeps the form and shows the server's message above it (the browser test
+    in tests/browser/test_bad_input.py drives it); these are the hooks it reads."""
+    page = client.get(form_url(deputy_user.deputy)).content.decode()
+    assert '<p class="limit-status warnbox" role="alert" hidden></p>' in page and "data-limited=" in page
+    assert page.index("limit-status") < page.index("<form")
+    settings.OPINION_RATE_LIMITS = {"ip": (0, 60), "phone": (5, 3600)}
+    limited = client.post(form_url(deputy_user.deputy), form_data())
+    assert limited.status_code == 429
+    assert "<p data-limit-message>提交太频繁了，请稍后再试。" in limited.content.decode()
+    assert not Opinion.objects.exists()

@@ -13,7 +13,7 @@ def mark_earlier_notices_dealt_with(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0006_opinion_station_and_reception'),
+        ('suggestions', '0007_opinion_due_estimated'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
