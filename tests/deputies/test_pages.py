@@ -283,3 +283,16 @@ def test_group_admin_exports_the_filtered_groups_of_the_users_township(client, t
     with django_assert_max_num_queries(6):
         body = client.post(url + "?township=411025106", {"format": "1", "resource": "0"}).content.decode("utf-8-sig")
     assert "库庄镇代表活动小组" in body and "城关镇代表活动小组" not in body
+
+
+def test_the_portal_shows_the_stations_a_deputy_receives_residents_at(client, chengguan_deputy, township):
+    from tests.factories import LiaisonStationFactory
+
+    user = UserFactory(role="deputy", username="li")
+    Deputy.objects.filter(pk=chengguan_deputy.pk).update(user=user)
+    station = LiaisonStationFactory(name="城关镇代表联络站", region=township, opening_schedule="每月15日 9:00–11:30")
+    client.force_login(user)
+    assert "暂未安排进站" in client.get(reverse("deputies:portal")).content.decode()
+    station.deputies.add(chengguan_deputy)
+    text = client.get(reverse("deputies:portal")).content.decode()
+    assert "城关镇代表联络站" in text and "每月15日 9:00–11:30" in text

@@ -222,9 +222,9 @@ def test_unread_opinions_show_on_portal_home_and_menu_with_one_count(client, dep
     for text in ("村里的路灯坏了一个月了没人修。", "村口的垃圾池满了好几天没人清运。"):
         opinion_submit(content=text, deputy=deputy_user.deputy)
     client.force_login(deputy_user)
-    # session, user, deputy, the deputy for the page (with seats and groups: 3), its residence,
-    # and the one unread count the menu and the notice share
-    with django_assert_max_num_queries(8):
+    # session, user, deputy, the deputy for the page (with seats, groups and stations: 4), its
+    # residence, and the one unread count the menu and the notice share
+    with django_assert_max_num_queries(9):
         home = client.get(reverse("deputies:portal")).content.decode()
     assert home.count("2条未读") == 2  # the menu and the notice on the page
     # The inbox counts once for its heading and the menu both.
