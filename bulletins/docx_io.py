@@ -134,7 +134,12 @@ def export_docx(bulletin: Bulletin) -> bytes:
                 if block["text"]:
                     _set_font(paragraph.add_run(block["text"]), "仿宋_GB2312", 16)
             elif kind == "image":
-                document.add_picture(block["src"].removeprefix("file://"), width=Mm(120))
+                try:
+                    data = rendering.read_image(block["file"])
+                except OSError:  # the upload is gone from the storage: say so where it stood
+                    _para(document, f"［{block['caption'] or '图片'}缺失］", indent=False, align=center)
+                    continue
+                document.add_picture(io.BytesIO(data), width=Mm(120))
                 document.paragraphs[-1].alignment = center
                 if block.get("caption"):
                     _para(document, block["caption"], font="楷体_GB2312", size=14, align=center, indent=False)
