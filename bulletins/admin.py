@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from bulletins import selectors, services
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin
 from deputywork.admin_base import StaffAdmin
+from deputywork.fonts import CJKFontMissing
 from deputywork.roles import is_office, is_staff_member, region_within_scope
 
 
@@ -150,6 +151,9 @@ class BulletinAdmin(StaffAdmin):
                 services.bulletin_publish(bulletin=bulletin, actor=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{bulletin}：{'；'.join(exc.messages)}", messages.ERROR)
+            except CJKFontMissing as exc:  # the same for every issue: say it once and stop
+                self.message_user(request, _("所选简报未印发：%s") % exc, messages.ERROR)
+                return
             else:
                 self.message_user(request, _("%s 已印发。") % bulletin, messages.SUCCESS)
 

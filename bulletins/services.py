@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bulletins import rendering, text
+from bulletins import pdf, rendering, text
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin, BulletinStatus
 from deputywork.models import User
 
@@ -147,7 +147,10 @@ def article_import_docx(*, bulletin: Bulletin, file: Any, title: str = "") -> Ar
 
 def bulletin_publish(*, bulletin: Bulletin, actor: User | None, render: bool = True) -> Bulletin:
     """印发: freeze the statistics blocks' figures, mark published and store the PDF (now, or at
-    the first download when `render` is False)."""
+    the first download when `render` is False). Without Chinese fonts nothing changes: the
+    issue stays a draft (CJKFontMissing) rather than being published without its PDF."""
+    if render:
+        pdf.require_cjk_fonts()
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if bulletin.status == BulletinStatus.PUBLISHED:

@@ -119,3 +119,36 @@ def test_township_staff_create_issues_in_their_own_township(client, township, to
     bulletin = Bulletin.objects.get(series="城关人大")
     assert bulletin.region == township and bulletin.articles.get().title == "代表进站"
     assert client.get(reverse("bulletins:preview", args=[bulletin.pk])).status_code == 200
+
+
+@pytest.fixture
+def no_cjk_fonts(monkeypatch):
+    from bulletins import pdf
+
+    monkeypatch.setattr(pdf, "cjk_font_families", lambda: ())
+
+
+def test_pdf_page_without_cjk_fonts_says_why_with_503(client, office_user, issues, no_cjk_fonts):
+    client.force_login(office_user)
+    response = client.get(reverse("bulletins:pdf", args=[issues[0].pk]))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "没有安装中文字体" in page and "fonts-noto-cjk" in page
+    assert reverse("bulletins:docx", args=[issues[0].pk]) in page
+
+
+def test_publishing_without_cjk_fonts_shows_the_reason_and_publishes_nothing(client, office_user, issues,
+                                                                            no_cjk_fonts):
+    from bulletins.models import Bulletin
+
+    office_user.is_staff = True
+    office_user.save()
+    client.force_login(office_user)
+    draft = issues[0]
+    response = client.post(reverse("admin:bulletins_bulletin_changelist"),
+                           {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and "未印发" in shown[0] and "没有安装中文字体" in shown[0]
+    draft = Bulletin.objects.get(pk=draft.pk)
+    assert draft.status == "draft" and draft.published_at is None and not draft.pdf_file
