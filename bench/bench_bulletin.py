@@ -2,8 +2,14 @@
 
     make bench            # or: python bench/bench_bulletin.py [--pages 8] [--rounds 9] [--out /tmp/b.pdf]
 
-All renders run in this process, alternately, after one warm-up each; the figures are the
-median CPU time and the median peak of Python allocations (tracemalloc) per render. The
+Time: all renders run in this process, alternately, after one warm-up each; the figure is the
+median CPU time per render. Memory, two figures: the median peak of Python allocations
+(tracemalloc) per render, which misses what Pango, HarfBuzz, fontconfig and cairo allocate in
+C; and the peak resident set (RSS) of one render in a fresh child process, which sees it all.
+The child (spawned, not forked, so it inherits nothing) sets up Django, builds the same issue,
+renders once to warm up, resets the kernel's high-water mark (/proc/self/clear_refs) and
+renders again: "peak RSS" is the process's high-water mark during that render, "+render" how
+far it rose above the RSS just before it (Django, WeasyPrint and the issue already loaded). The
 "bare" render is the same title and paragraphs in a plain HTML page (A4, Noto Serif CJK SC
 16 pt, no masthead, no grid, no justification, no closing block, no page numbers), rendered
 the plain way, `HTML(string=...).write_pdf()`. Target: bulletin / bare <= 1.3.
@@ -23,10 +29,12 @@ Uses an in-memory SQLite database; the only file written is the font cache (var/
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import datetime as dt
 import gc
 import html
 import io
+import multiprocessing
 import os
 import statistics
 import sys
@@ -58,7 +66,8 @@ TITLES = ["我县同步开展“代表活动日”活动", "我县代表联络�
           "许昌市开展“人大代表在行动”系列活动"]
 
 
-def build_issue(pages: int) -> Bulletin:
+def build_issue(pages: int, articles: int = 0) -> Bulletin:
+    """An issue of at least `pages` pages, or of exactly `articles` articles when that is given."""
     bulletin = services.bulletin_create(
         series="代表工作", year=2024, number=38, running_number=138, issue_date=dt.date(2024, 11, 20),
         issued_on=dt.date(2024, 11, 20), special_column=demo.SPECIAL, send_to=demo.SEND,
@@ -70,7 +79,10 @@ def build_issue(pages: int) -> Bulletin:
                                 contributor="襄城县人大常委会代表工委供稿")
         count += 1
         fresh = rendered(bulletin)
-        if len(PdfReader(io.BytesIO(rendering.render_pdf(fresh))).pages) >= pages:
+        if articles:
+            if count >= articles:
+                return fresh
+        elif len(PdfReader(io.BytesIO(rendering.render_pdf(fresh))).pages) >= pages:
             return fresh
 
 
@@ -110,15 +122,8 @@ def measure(fn) -> tuple[float, int, bytes]:  # noqa: ANN001
     return elapsed, peak, data
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--out", default="")
-    args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    pdf.require_cjk_fonts()
-    bulletin = build_issue(args.pages)
+def make_renders(bulletin: Bulletin) -> dict:
+    """The renders compared, by name, each a function returning the PDF's bytes."""
     source = bare_html(bulletin)
     source_faces = bare_html(bulletin, same_faces=True)
 
@@ -155,6 +160,48 @@ def main() -> None:
 
     renders = {"bulletin": ours, "bulletin-cold": ours_cold, "ragged": ragged, "bare": bare,
                "bare-warm": bare_warm, "bare4": bare_faces}
+    return renders
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def rss_child(name: str, articles: int) -> tuple[int, int]:
+    """In a fresh process: RSS before one warm render of `name` and the peak during it, in kB."""
+    call_command("migrate", verbosity=0)
+    fn = make_renders(build_issue(0, articles))[name]
+    fn()  # warm-up, as in the timing: fonts loaded, template compiled, setup kept per thread
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")  # the high-water mark starts again from the RSS of now
+    before = _status_kb("VmRSS")
+    fn()
+    return before, _status_kb("VmHWM")
+
+
+def measure_rss(name: str, articles: int) -> tuple[int, int]:
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(rss_child, name, articles).result()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--rss-rounds", type=int, default=3,
+                        help="fresh child processes per render for its peak RSS (median)")
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    pdf.require_cjk_fonts()
+    bulletin = build_issue(args.pages)
+    renders = make_renders(bulletin)
     for fn in renders.values():  # warm-up: fonts loaded and cut, template compiled
         fn()
     results: dict[str, list[tuple[float, int]]] = {name: [] for name in renders}
@@ -175,18 +222,30 @@ def main() -> None:
           f"{font_counts['bare']} fonts; {args.rounds} rounds (median)")
     med = {name: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
            for name, r in results.items()}
+    # After the timing, one child at a time: the machine's other core stays free for others.
+    articles = bulletin.articles.count()
+    rss: dict[str, tuple[float, float]] = {}
+    for name in renders:
+        found = [measure_rss(name, articles) for _ in range(args.rss_rounds)]
+        rss[name] = (statistics.median(peak for _, peak in found) * 1024,
+                     statistics.median(peak - before for before, peak in found) * 1024)
+    print(f"  {'':13s} {'CPU':>10s}   {'Python peak':>11s}   {'peak RSS':>8s}   {'+render':>7s}"
+          f"   (RSS: median of {args.rss_rounds} fresh processes)")
     for name in renders:
         t, m = med[name]
-        print(f"  {name:13s} {t * 1000:7.0f} ms CPU   peak {m / 1e6:6.1f} MB (Python allocations)")
+        print(f"  {name:13s} {t * 1000:7.0f} ms   {m / 1e6:8.1f} MB   {rss[name][0] / 1e6:5.0f} MB"
+              f"   {rss[name][1] / 1e6:4.0f} MB")
 
     def ratio(a: str, b: str) -> str:
-        return f"time {med[a][0] / med[b][0]:.2f}x   memory {med[a][1] / med[b][1]:.2f}x"
+        return (f"time {med[a][0] / med[b][0]:.2f}x   Python peak {med[a][1] / med[b][1]:.2f}x   "
+                f"peak RSS {rss[a][0] / rss[b][0]:.2f}x   +render {rss[a][1] / rss[b][1]:.2f}x")
 
     print(f"  ratio bulletin / bare            {ratio('bulletin', 'bare')}   (target <= 1.3x)")
     print(f"  ratio bulletin-cold / bare       {ratio('bulletin-cold', 'bare')}")
     print(f"  ratio bulletin / bare-warm       {ratio('bulletin', 'bare-warm')}")
     print(f"  ratio bulletin / bare4           {ratio('bulletin', 'bare4')}")
     print(f"  ratio bulletin / ragged          {ratio('bulletin', 'ragged')}   (what justification costs)")
+
 
 if __name__ == "__main__":
     main()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms.models import construct_instance
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bulletins import selectors, services
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin
 from deputywork.admin_base import StaffAdmin
+from deputywork.fonts import CJKFontMissing
 from deputywork.roles import is_office, is_staff_member, region_within_scope
 
 
@@ -34,8 +37,31 @@ class StaffInlineMixin:
         return self.has_view_permission(request, obj) and (obj is None or not getattr(obj, "is_published", False))
 
 
+class ArticleForm(forms.ModelForm):
+    """The article's rules (services.article_validate) checked as the form is cleaned: a body
+    over the length limit is an error on the field, and the admin saves nothing."""
+
+    class Meta:
+        model = Article
+        # The admin passes its own field lists; these are what the article admin shows.
+        fields = ["bulletin", "position", "title", "body", "contributor", "in_contents", "stats_start", "stats_end",
+                  "stats_region", "stats_lead"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self._errors:  # a field already in error would be checked with its old value
+            # A copy: the form's own instance is filled in later, by ModelForm._post_clean.
+            article = construct_instance(self, copy.copy(self.instance))
+            try:
+                services.article_validate(article=article)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
+
+
 class ArticleInline(StaffInlineMixin, admin.StackedInline):
     model = Article
+    form = ArticleForm
     extra = 0
     ordering = ["position", "id"]
     fields = [("position", "in_contents"), "title", "body", "contributor",
@@ -150,6 +176,9 @@ class BulletinAdmin(StaffAdmin):
                 services.bulletin_publish(bulletin=bulletin, actor=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{bulletin}：{'；'.join(exc.messages)}", messages.ERROR)
+            except CJKFontMissing as exc:  # the same for every issue: say it once and stop
+                self.message_user(request, _("所选简报未印发：%s") % exc, messages.ERROR)
+                return
             else:
                 self.message_user(request, _("%s 已印发。") % bulletin, messages.SUCCESS)
 
@@ -176,6 +205,7 @@ class ArticleAdmin(StaffAdmin):
     list_display = ["title", "bulletin", "position", "contributor"]
     list_select_related = ["bulletin"]
     search_fields = ["title", "body"]
+    form = ArticleForm
     inlines = [ImageInline, TableInline]
     autocomplete_fields = ["bulletin", "stats_region"]
 

@@ -9,13 +9,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from bulletins import rendering
 from bulletins.models import Bulletin
 
+RED = "E60012"
+TEXT_WIDTH = Mm(156)  # the text block of GB/T 9704: 210 mm less margins of 28 and 26 mm
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/bmp": "bmp"}
 
 
@@ -102,6 +105,75 @@ def _para(document: Any, content: str, *, font: str = "仿宋_GB2312", size: flo
     return paragraph
 
 
+def _border(paragraph: Any, *sides: str, points: float, color: str = "000000") -> None:
+    """A rule across the text block above or below `paragraph` (a paragraph border, not a row of
+    box-drawing characters, which never spans the width exactly)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        # CT_PPr wants its children in schema order; pBdr goes before tabs/spacing/ind/jc.
+        successor = next((child for child in ppr.iterchildren()
+                          if child.tag in {qn("w:shd"), qn("w:tabs"), qn("w:spacing"), qn("w:ind"), qn("w:jc")}),
+                         None)
+        if successor is None:
+            ppr.append(borders)
+        else:
+            successor.addprevious(borders)
+    for side in sides:
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), str(round(points * 8)))  # eighths of a point
+        line.set(qn("w:space"), "1")
+        line.set(qn("w:color"), color)
+        borders.append(line)
+
+
+def _two_ends(paragraph: Any, inset: float) -> None:
+    """Tab stops for a line like ``\tleft\tright``: the left text `inset` points in from the
+    text block's left edge, the right text ending `inset` points in from its right edge. Tabs,
+    not indents, so that a rule on the paragraph still spans the whole text block (Word draws a
+    paragraph's border between its indents)."""
+    stops = paragraph.paragraph_format.tab_stops
+    stops.add_tab_stop(Pt(inset), WD_TAB_ALIGNMENT.LEFT)
+    stops.add_tab_stop(TEXT_WIDTH - Pt(inset), WD_TAB_ALIGNMENT.RIGHT)
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str) -> list[Any]:
+    """A field (PAGE) as Word writes it: begin, instruction, separate, the last result, end."""
+
+    def char(kind: str) -> Any:
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+        return run
+
+    begin = char("begin")
+    code = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    code._r.append(instr)
+    return [begin, code, char("separate"), paragraph.add_run(placeholder), char("end")]
+
+
+def _page_number(footer: Any, *, outer: str) -> None:
+    """"— N —" in 14 pt (4号), one character in from the page's outer edge, as in the PDF."""
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    fmt = paragraph.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(14)
+    if outer == "right":
+        paragraph.alignment, fmt.right_indent = WD_ALIGN_PARAGRAPH.RIGHT, Pt(14)
+    else:
+        paragraph.alignment, fmt.left_indent = WD_ALIGN_PARAGRAPH.LEFT, Pt(14)
+    runs = [paragraph.add_run("— "), *_field(paragraph, "PAGE", "1"), paragraph.add_run(" —")]
+    for run in runs:
+        _set_font(run, "宋体", 14)
+
+
 def export_docx(bulletin: Bulletin) -> bytes:
     """The issue as a Word document with the same page set-up, for offices that finish in WPS/Word."""
     red = RGBColor(0xE6, 0x00, 0x12)
@@ -111,12 +183,23 @@ def export_docx(bulletin: Bulletin) -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    # The page number's line sits 7 mm under the text block (GB/T 9704): 35 - 7 - 14 pt.
+    section.footer_distance = Mm(35 - 7) - Pt(14)
+    # Odd pages carry the number on the right, even pages on the left.
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, outer="right")
+    _page_number(section.even_page_footer, outer="left")
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(document, bulletin.series, font="方正小标宋简体", size=60, bold=True, align=center, indent=False, color=red)
-    _para(document, ("增刊" if bulletin.is_supplement else "") + f"第{bulletin.number}期", align=center, indent=False)
-    _para(document, f"{bulletin.organ}\u3000\u3000\u3000{rendering.chinese_date(bulletin.issue_date)}",
-          align=center, indent=False)
-    _para(document, "━" * 26, align=center, indent=False, color=red, size=16)
+    issue = _para(document, ("增刊" if bulletin.is_supplement else "") + f"第{bulletin.number}期", align=center,
+                  indent=False)
+    if bulletin.running_number:
+        _set_font(issue.add_run(f"（总第{bulletin.running_number}期）"), "仿宋_GB2312", 14)
+    # Organ on the left, date on the right, the red rule under both across the text block.
+    organ_date = _para(document, f"\t{bulletin.organ}\t{rendering.chinese_date(bulletin.issue_date)}",
+                       align=WD_ALIGN_PARAGRAPH.LEFT, indent=False)
+    _two_ends(organ_date, 8)
+    _border(organ_date, "bottom", points=2.25, color=RED)
     if bulletin.special_column:
         _para(document, bulletin.special_column, font="楷体_GB2312", bold=True, align=center, indent=False)
     ctx = rendering.context(bulletin, for_pdf=True)
@@ -134,7 +217,12 @@ def export_docx(bulletin: Bulletin) -> bytes:
                 if block["text"]:
                     _set_font(paragraph.add_run(block["text"]), "仿宋_GB2312", 16)
             elif kind == "image":
-                document.add_picture(block["src"].removeprefix("file://"), width=Mm(120))
+                try:
+                    data = rendering.read_image(block["file"])
+                except OSError:  # the upload is gone from the storage: say so where it stood
+                    _para(document, f"［{block['caption'] or '图片'}缺失］", indent=False, align=center)
+                    continue
+                document.add_picture(io.BytesIO(data), width=Mm(120))
                 document.paragraphs[-1].alignment = center
                 if block.get("caption"):
                     _para(document, block["caption"], font="楷体_GB2312", size=14, align=center, indent=False)
@@ -150,16 +238,32 @@ def export_docx(bulletin: Bulletin) -> bytes:
                 _para(document, block["text"])
         if item.article.contributor:
             _para(document, f"（{item.article.contributor}）", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _para(document, "", indent=False)
-    _para(document, "─" * 30, size=14, indent=False)
-    if bulletin.send_to:
-        _para(document, f"送：{bulletin.send_to}", size=14, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
-    if bulletin.distribute_to:
-        _para(document, f"发：{bulletin.distribute_to}", size=14, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _para(document, f"{bulletin.issuer}\u3000\u3000{rendering.chinese_date(bulletin.issued_on)}印发", size=14,
-          indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
+    # The closing block (版记) between rules across the text block: the first is under a blank
+    # line, the last under the last line; thin rules above the issuer line and the copies.
+    _border(_para(document, "", indent=False), "bottom", points=1)
+    closing = []
+    for label, value in (("送：", bulletin.send_to), ("发：", bulletin.distribute_to)):
+        if value:
+            line = _para(document, f"{label}{value}", size=14, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
+            fmt = line.paragraph_format
+            # Continued lines hang under the text after the label, as in the PDF.
+            fmt.left_indent, fmt.first_line_indent, fmt.right_indent = Pt(42), Pt(-28), Pt(14)
+            closing.append(line)
+    issuer = _para(document, f"\t{bulletin.issuer}\t{rendering.chinese_date(bulletin.issued_on)}印发", size=14,
+                   indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _two_ends(issuer, 14)
+    if closing:
+        _border(issuer, "top", points=0.75)
+    closing.append(issuer)
     if bulletin.copies:
-        _para(document, f"（共印{bulletin.copies}份）", size=14, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        copies = _para(document, f"\t（共印{bulletin.copies}份）", size=14, indent=False,
+                       align=WD_ALIGN_PARAGRAPH.LEFT)
+        copies.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
+        _border(copies, "top", points=0.75)
+        closing.append(copies)
+    for line in closing:
+        line.paragraph_format.line_spacing = Mm(7.5)
+    _border(closing[-1], "bottom", points=1)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -21,7 +21,7 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -224,20 +224,37 @@ def stylesheet(css: str, font_files: tuple[str, ...] = ()):  # noqa: ANN201 - we
     return sheet, _setup.font_config
 
 
+def _url_fetcher(resources: Mapping[str, Callable[[], bytes]]):  # noqa: ANN202 - a weasyprint URLFetcher
+    """WeasyPrint's fetcher, answering the URLs of `resources` with what their function reads."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ResourceFetcher(URLFetcher):
+        def fetch(self, url, headers=None):  # noqa: ANN001, ANN202 - WeasyPrint's own signature
+            if url not in resources:
+                return super().fetch(url, headers)
+            # No content type: WeasyPrint tells a raster image by its bytes (Pillow).
+            return URLFetcherResponse(url, resources[url]())
+
+    return ResourceFetcher()
+
+
 def html_to_pdf(html: str, *, css: str = "", font_files: Sequence[Path] = (), base_url: str | None = None,
-                foot_class: str = "") -> bytes:
+                foot_class: str = "", resources: Mapping[str, Callable[[], bytes]] | None = None) -> bytes:
     """The PDF of `html` styled by `css`, with `font_files` usable besides the installed fonts
     (both kept per thread for the next render), after checking for Chinese fonts; `foot_class`
-    names a block to set at the foot of the last page."""
+    names a block to set at the foot of the last page; `resources` maps URLs in `html` (images
+    kept in a Django storage) to functions that read them."""
     require_cjk_fonts()
     install_cjk_justification()
     from weasyprint import HTML
 
+    fetcher = _url_fetcher(resources) if resources else None
+    source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     if css or font_files:
         sheet, font_config = stylesheet(css, tuple(str(path) for path in font_files))
-        document = HTML(string=html, base_url=base_url).render(stylesheets=[sheet], font_config=font_config)
+        document = source.render(stylesheets=[sheet], font_config=font_config)
     else:
-        document = HTML(string=html, base_url=base_url).render()
+        document = source.render()
     if foot_class:
         push_to_page_foot(document, foot_class)
     return document.write_pdf()

@@ -11,9 +11,9 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from django.db.models.fields.files import FieldFile
 from django.template.loader import get_template, render_to_string
 
 from bulletins import fonts, pdf, text
@@ -21,6 +21,8 @@ from bulletins.models import Article, Bulletin
 from deputywork import figures
 
 TEMPLATE = "bulletins/bulletin.html"
+# The PDF asks for an article image by this URL and bulletins.pdf reads it from the storage.
+IMAGE_URL = "bulletin-image:{pk}"
 CSS_TEMPLATE = "bulletins/bulletin.css"
 CHINESE_DIGITS = "〇一二三四五六七八九"
 
@@ -55,6 +57,13 @@ def stats_sentence(article: Article) -> str:
     return article.stats_lead.strip() + figures.figures_sentence(found)
 
 
+def read_image(image: FieldFile) -> bytes:
+    """An uploaded image's bytes through its storage: media may be on another machine (object
+    storage), and a file name with Chinese in it is not a path to percent-encode and decode."""
+    with image.storage.open(image.name, "rb") as fh:
+        return fh.read()
+
+
 def article_view(article: Article, index: int, *, for_pdf: bool) -> ArticleView:
     images = {img.position: img for img in article.images.all()}
     tables = {t.position: t for t in article.tables.all()}
@@ -69,7 +78,8 @@ def article_view(article: Article, index: int, *, for_pdf: bool) -> ArticleView:
             if img is None or not img.image:
                 item = {"kind": "p", "text": f"［图{block.ref}缺失］", "heading": ""}
             else:
-                item["src"] = Path(img.image.path).as_uri() if for_pdf else img.image.url
+                item["src"] = IMAGE_URL.format(pk=img.pk) if for_pdf else img.image.url
+                item["file"] = img.image
                 item["caption"] = img.caption
         elif block.kind == "table":
             table = tables.get(block.ref)
@@ -105,10 +115,17 @@ def render_html(bulletin: Bulletin, *, for_pdf: bool = False) -> str:
     return render_to_string(TEMPLATE, context(bulletin, for_pdf=for_pdf))
 
 
+def image_resources(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The PDF's image URLs, each with a function that reads the image from its storage."""
+    return {block["src"]: (lambda file=block["file"]: read_image(file))
+            for item in ctx["articles"] for block in item.blocks if block["kind"] == "image"}
+
+
 def render_pdf(bulletin: Bulletin) -> bytes:
     """Render an issue to PDF now (see services.bulletin_pdf for the stored copy)."""
-    return pdf.html_to_pdf(render_html(bulletin, for_pdf=True), css=render_to_string(CSS_TEMPLATE),
-                           font_files=fonts.reduced_files(), foot_class="closing")
+    ctx = context(bulletin, for_pdf=True)
+    return pdf.html_to_pdf(render_to_string(TEMPLATE, ctx), css=render_to_string(CSS_TEMPLATE),
+                           font_files=fonts.reduced_files(), foot_class="closing", resources=image_resources(ctx))
 
 
 def _template_source(name: str) -> str:

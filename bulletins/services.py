@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bulletins import rendering, text
+from bulletins import pdf, rendering, text
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin, BulletinStatus
 from deputywork.models import User
 
@@ -66,7 +66,9 @@ def bulletin_save(*, bulletin: Bulletin) -> Bulletin:
     return _save_bulletin(bulletin)
 
 
-def _validate_article(article: Article) -> None:
+def article_validate(*, article: Article) -> None:
+    """Raise ValidationError (keyed by field) for an article that may not be saved or published.
+    The admin's forms call it too, so that their fields show the message instead of a 500."""
     if not article.title.strip():
         raise ValidationError({"title": "文章标题不能为空。"})
     if not text.clean_lines(article.body):
@@ -81,7 +83,7 @@ def _validate_article(article: Article) -> None:
 
 def article_save(*, article: Article) -> Article:
     """Save an article edited through a form; it goes to the end of the issue when new."""
-    _validate_article(article)
+    article_validate(article=article)
     if article.pk is None and not article.position:
         last = article.bulletin.articles.order_by("-position").values_list("position", flat=True).first()
         article.position = (last or 0) + 1
@@ -147,7 +149,10 @@ def article_import_docx(*, bulletin: Bulletin, file: Any, title: str = "") -> Ar
 
 def bulletin_publish(*, bulletin: Bulletin, actor: User | None, render: bool = True) -> Bulletin:
     """印发: freeze the statistics blocks' figures, mark published and store the PDF (now, or at
-    the first download when `render` is False)."""
+    the first download when `render` is False). Without Chinese fonts nothing changes: the
+    issue stays a draft (CJKFontMissing) rather than being published without its PDF."""
+    if render:
+        pdf.require_cjk_fonts()
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if bulletin.status == BulletinStatus.PUBLISHED:
@@ -156,7 +161,7 @@ def bulletin_publish(*, bulletin: Bulletin, actor: User | None, render: bool = T
         if not articles:
             raise ValidationError("这一期还没有文章，不能印发。")
         for article in articles:
-            _validate_article(article)
+            article_validate(article=article)
             if article.has_stats:
                 found = rendering.frozen_or_live_figures(article)
                 article.stats_frozen = [asdict(f) for f in found]

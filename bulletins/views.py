@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from bulletins import docx_io, rendering, selectors, services
 from bulletins.models import BulletinStatus
+from deputywork.fonts import CJKFontMissing
 from deputywork.roles import staff_required
 
 
@@ -44,7 +45,12 @@ def bulletin_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for_render(user=request.user, pk=pk)
-    data = services.bulletin_pdf(bulletin=bulletin)
+    try:
+        data = services.bulletin_pdf(bulletin=bulletin)
+    except CJKFontMissing as exc:
+        # The server lacks the fonts, not the issue anything: say so, and that it is temporary.
+        return render(request, "bulletins/pdf_unavailable.html", {"bulletin": bulletin, "message": str(exc)},
+                      status=503)
     return _download(data, f"{bulletin}.pdf", "application/pdf", inline=request.GET.get("inline") == "1")
 
 

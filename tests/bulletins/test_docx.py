@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from docx import Document
-from docx.shared import Mm
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 from PIL import Image
 from pypdf import PdfReader
 
 from bulletins import docx_io, rendering, services
-from bulletins.models import Bulletin
+from bulletins.models import ArticleImage, Bulletin
 from tests.bulletins.test_pdf import squeeze
 from tests.factories import ArticleFactory, BulletinFactory
 
@@ -105,3 +109,105 @@ def test_export_to_word_keeps_masthead_articles_and_closing_block(db):
                  "（襄城县人大常委会代表工委供稿）", "送：", "发：", "印发"):
         assert part in text
     assert len(document.tables) == 1 and len(document.inline_shapes) == 1
+
+
+def png_bytes(size: tuple[int, int] = (120, 80)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 90, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def article_with_image(number: int, name: str) -> tuple[Bulletin, bytes]:
+    bulletin = BulletinFactory(number=number)
+    article = ArticleFactory(bulletin=bulletin, body="代表们走进联络站。\n［图1］\n听取群众意见。")
+    data = png_bytes()
+    image = ArticleImage(article=article, position=1, caption="代表接待群众")
+    image.image.save(name, ContentFile(data), save=False)
+    image.save()
+    return Bulletin.objects.prefetch_related("articles__images", "articles__tables").get(pk=bulletin.pk), data
+
+
+def docx_image_blobs(document) -> list[bytes]:
+    return [document.part.related_parts[blip.get(qn("r:embed"))].blob
+            for blip in document.element.body.iter(qn("a:blip"))]
+
+
+def pdf_image_count(data: bytes) -> int:
+    reader = PdfReader(io.BytesIO(data))
+    return sum(1 for page in reader.pages for obj in page["/Resources"].get("/XObject", {}).values()
+               if obj.get_object()["/Subtype"] == "/Image")
+
+
+def test_word_export_keeps_an_image_whose_file_name_is_chinese(db):
+    bulletin, data = article_with_image(21, "活动照片.png")
+    assert "活动照片" in bulletin.articles.get().images.get().image.name
+    document = Document(io.BytesIO(docx_io.export_docx(bulletin)))
+    assert docx_image_blobs(document) == [data]
+    assert "代表接待群众" in [p.text for p in document.paragraphs]
+
+
+def test_pdf_and_word_read_images_through_the_storage_not_a_file_path(db, settings):
+    # Like object storage, the in-memory one has no file on disk at the image's .path.
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    bulletin, data = article_with_image(22, "联络站照片.png")
+    assert not Path(bulletin.articles.get().images.get().image.path).exists()
+    assert pdf_image_count(rendering.render_pdf(bulletin)) == 1
+    assert docx_image_blobs(Document(io.BytesIO(docx_io.export_docx(bulletin)))) == [data]
+
+
+def test_word_export_marks_an_image_missing_from_the_storage(db):
+    bulletin, _ = article_with_image(23, "照片.png")
+    image = bulletin.articles.get().images.get()
+    image.image.storage.delete(image.image.name)
+    document = Document(io.BytesIO(docx_io.export_docx(bulletin)))
+    assert docx_image_blobs(document) == []
+    assert "［代表接待群众缺失］" in [p.text for p in document.paragraphs]
+
+
+def footer_number(footer) -> tuple[object, str, list[str]]:
+    paragraph = footer.paragraphs[0]
+    codes = [el.text.strip() for el in paragraph._p.iter(qn("w:instrText"))]
+    return paragraph.alignment, paragraph.text, codes
+
+
+def test_word_export_has_running_total_page_numbers_and_organ_and_date_on_one_line(db):
+    bulletin = BulletinFactory(number=12, running_number=138)
+    ArticleFactory(bulletin=bulletin)
+    document = Document(io.BytesIO(docx_io.export_docx(Bulletin.objects.get(pk=bulletin.pk))))
+    texts = [p.text for p in document.paragraphs]
+    assert "第12期（总第138期）" in texts
+
+    # "— N —" with a PAGE field: odd pages on the right, even pages on the left.
+    section = document.sections[0]
+    assert document.settings.odd_and_even_pages_header_footer
+    assert footer_number(section.footer) == (WD_ALIGN_PARAGRAPH.RIGHT, "— 1 —", ["PAGE"])
+    assert footer_number(section.even_page_footer) == (WD_ALIGN_PARAGRAPH.LEFT, "— 1 —", ["PAGE"])
+
+    # Organ and date on one line: the date after a right tab stop at the text block's right edge
+    # (less the half-character inset of the PDF), the red rule under the line.
+    line = next(p for p in document.paragraphs if p.text == "\t襄城县人大常委会代表工作委员会\t2024年11月20日")
+    text_width = section.page_width - section.left_margin - section.right_margin
+    right_stops = [s.position for s in line.paragraph_format.tab_stops if s.alignment == WD_TAB_ALIGNMENT.RIGHT]
+    assert len(right_stops) == 1 and abs(right_stops[0] - (text_width - Pt(8))) < Pt(0.1)  # stored in twips
+    assert line.paragraph_format.left_indent in (None, 0) and line.paragraph_format.right_indent in (None, 0)
+    rule = line._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}")
+    assert rule is not None and rule.get(qn("w:color")) == "E60012"
+
+
+def test_word_export_closing_block_issuer_left_and_date_right_between_rules(db):
+    bulletin = BulletinFactory(number=13, copies=120)
+    ArticleFactory(bulletin=bulletin)
+    document = Document(io.BytesIO(docx_io.export_docx(Bulletin.objects.get(pk=bulletin.pk))))
+    paragraphs = document.paragraphs
+    issuer = next(i for i, p in enumerate(paragraphs) if p.text.endswith("印发"))
+    assert paragraphs[issuer].text == "\t襄城县人大常委会代表工作委员会办公室\t2024年11月20日印发"
+    assert paragraphs[-1].text == "\t（共印120份）"
+
+    def rules(paragraph) -> set[str]:
+        borders = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}")
+        return set() if borders is None else {el.tag.split("}")[1] for el in borders}
+
+    first = issuer - 3  # the blank line above 送 and 发
+    assert paragraphs[first].text == "" and rules(paragraphs[first]) == {"bottom"}
+    assert rules(paragraphs[issuer]) == {"top"} and rules(paragraphs[-1]) == {"top", "bottom"}

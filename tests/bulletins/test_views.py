@@ -119,3 +119,80 @@ def test_township_staff_create_issues_in_their_own_township(client, township, to
     bulletin = Bulletin.objects.get(series="城关人大")
     assert bulletin.region == township and bulletin.articles.get().title == "代表进站"
     assert client.get(reverse("bulletins:preview", args=[bulletin.pk])).status_code == 200
+
+
+@pytest.fixture
+def no_cjk_fonts(monkeypatch):
+    from bulletins import pdf
+
+    monkeypatch.setattr(pdf, "cjk_font_families", lambda: ())
+
+
+def test_pdf_page_without_cjk_fonts_says_why_with_503(client, office_user, issues, no_cjk_fonts):
+    client.force_login(office_user)
+    response = client.get(reverse("bulletins:pdf", args=[issues[0].pk]))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "没有安装中文字体" in page and "fonts-noto-cjk" in page
+    assert reverse("bulletins:docx", args=[issues[0].pk]) in page
+
+
+def test_publishing_without_cjk_fonts_shows_the_reason_and_publishes_nothing(client, office_user, issues,
+                                                                            no_cjk_fonts):
+    from bulletins.models import Bulletin
+
+    office_user.is_staff = True
+    office_user.save()
+    client.force_login(office_user)
+    draft = issues[0]
+    response = client.post(reverse("admin:bulletins_bulletin_changelist"),
+                           {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and "未印发" in shown[0] and "没有安装中文字体" in shown[0]
+    draft = Bulletin.objects.get(pk=draft.pk)
+    assert draft.status == "draft" and draft.published_at is None and not draft.pdf_file
+
+
+TOO_LONG = "代表" * 50_001  # 100,002 characters, over services.MAX_BODY_CHARS
+
+
+def test_admin_refuses_an_over_long_article_in_a_new_issue_and_saves_nothing(client, office_user, county):
+    from bulletins.models import Article, Bulletin
+
+    office_user.is_staff = True
+    office_user.save()
+    client.force_login(office_user)
+    data = {"series": "代表工作", "year": 2024, "number": 60, "organ": "襄城县人大常委会代表工作委员会",
+            "issue_date": "2024-12-01", "issuer": "办公室", "issued_on": "2024-12-01",
+            "articles-TOTAL_FORMS": 1, "articles-INITIAL_FORMS": 0, "articles-0-position": 1,
+            "articles-0-title": "一篇过长的稿件", "articles-0-body": TOO_LONG, "articles-0-in_contents": "on"}
+    response = client.post(reverse("admin:bulletins_bulletin_add"), data)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert "超过100000字" in " ".join(formset.forms[0].errors["body"])
+    assert "超过100000字" in response.content.decode()
+    assert not Bulletin.objects.filter(number=60).exists()
+    assert not Article.objects.filter(title="一篇过长的稿件").exists()
+
+
+def test_article_admin_refuses_an_over_long_body_on_the_field(client, office_user, issues):
+    from bulletins.models import Article
+
+    office_user.is_staff = True
+    office_user.save()
+    client.force_login(office_user)
+    article = issues[0].articles.get()
+    data = {"bulletin": article.bulletin_id, "position": article.position, "title": "改过的标题", "body": TOO_LONG,
+            "in_contents": "on", "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0,
+            "tables-TOTAL_FORMS": 0, "tables-INITIAL_FORMS": 0}
+    response = client.post(reverse("admin:bulletins_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert "超过100000字" in " ".join(response.context["adminform"].form.errors["body"])
+    assert Article.objects.get(pk=article.pk).title == article.title
+
+    # The same rule that the service keeps: a period that ends before it starts, on its field.
+    data.update(body="正文。", stats_start="2024-10-01", stats_end="2024-09-01")
+    response = client.post(reverse("admin:bulletins_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["stats_end"] == ["统计截止日不能早于起始日。"]
