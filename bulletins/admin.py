@@ -19,22 +19,16 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins import selectors, services
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin
-from deputywork.admin_base import StaffAdmin
+from deputywork.admin_base import StaffAdmin, StaffInlineMixin
 from deputywork.fonts import CJKFontMissing
-from deputywork.roles import is_office, is_staff_member, region_within_scope
+from deputywork.roles import is_office, region_within_scope
 
 
-class StaffInlineMixin:
-    """Inlines follow the staff roles of the parent admin, not Django's per-model permissions."""
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser or is_staff_member(request.user)
-
-    has_add_permission = has_change_permission = has_view_permission
+class BulletinInlineMixin(StaffInlineMixin):
+    """The page's permissions; the articles, images and tables of a published issue stay."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Articles of a draft may be removed; anything else stays.
-        return self.has_view_permission(request, obj) and (obj is None or not getattr(obj, "is_published", False))
+        return super().has_delete_permission(request, obj) and not getattr(obj, "is_published", False)
 
 
 class ArticleForm(forms.ModelForm):
@@ -59,7 +53,7 @@ class ArticleForm(forms.ModelForm):
         return data
 
 
-class ArticleInline(StaffInlineMixin, admin.StackedInline):
+class ArticleInline(BulletinInlineMixin, admin.StackedInline):
     model = Article
     form = ArticleForm
     extra = 0
@@ -189,12 +183,12 @@ class BulletinAdmin(StaffAdmin):
         self.message_user(request, _("已撤回为草稿。"), messages.SUCCESS)
 
 
-class ImageInline(StaffInlineMixin, admin.TabularInline):
+class ImageInline(BulletinInlineMixin, admin.TabularInline):
     model = ArticleImage
     extra = 0
 
 
-class TableInline(StaffInlineMixin, admin.TabularInline):
+class TableInline(BulletinInlineMixin, admin.TabularInline):
     model = ArticleTable
     extra = 0
 

@@ -21,7 +21,7 @@ from import_export.forms import ExportForm
 from deputies import posters, qr, roster, selectors, services
 from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
 from deputies.resources import GroupResource, RosterResource
-from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin
+from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin, StaffInlineMixin
 from deputywork.models import RegionLevel
 from deputywork.roles import is_office, region_within_scope
 
@@ -111,7 +111,7 @@ def save_mandates(formset: Any) -> None:
             obj.save()
 
 
-class MandateInline(admin.TabularInline):
+class MandateInline(StaffInlineMixin, admin.TabularInline):
     model = Mandate
     form = MandateInlineForm
     extra = 0
@@ -120,7 +120,7 @@ class MandateInline(admin.TabularInline):
     can_delete = False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(StaffInlineMixin, admin.TabularInline):
     model = Membership
     fk_name = "deputy"
     extra = 0

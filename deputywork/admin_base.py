@@ -56,6 +56,31 @@ class OfficeOnlyAdmin(StaffAdmin):
         return request.user.is_superuser or is_office(request.user)
 
 
+class StaffInlineMixin:
+    """Inline rows follow the rules of the page they sit on (its StaffAdmin's roles and scope).
+
+    Staff accounts carry roles, not Django's per-model permissions, so the default inline
+    checks would hide seats, memberships, rosters and articles from every clerk but a
+    superuser. A line of an inline is part of the page: whoever may change the page may add,
+    change and remove its lines (an inline that keeps its lines sets can_delete = False).
+    """
+
+    def _page_admin(self) -> admin.ModelAdmin:
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._page_admin().has_change_permission(request, obj)
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Event rows are append-only: shown, never edited or deleted."""
 

@@ -16,7 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from deputies.services import image_reencode
-from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
+from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin, StaffInlineMixin
 from deputywork.models import Region
 from deputywork.roles import is_office, region_within_scope, scope_to_region
 from liaison import selectors, services
@@ -119,26 +119,8 @@ class LiaisonStationAdmin(ExportAdmin, ScopedAdmin):
         self.message_user(request, _("已更换公开地址。"))
 
 
-class StaffInline(admin.TabularInline):
-    """Inline rows follow the rules of the page they sit on (StaffAdmin's roles and scope). The
-    staff accounts carry roles, not Django's per-model permissions, so the default inline checks
-    would hide the roster, the invitations and the photos from every clerk but a superuser."""
-
-    def _page_admin(self) -> admin.ModelAdmin:
-        return self.admin_site.get_model_admin(self.parent_model)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._page_admin().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._page_admin().has_change_permission(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._page_admin().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A line of a roster or an invitation list is part of the page, not a record of its own.
-        return self._page_admin().has_change_permission(request, obj)
+class StaffInline(StaffInlineMixin, admin.TabularInline):
+    """A liaison inline: the page's permissions, and choices limited to the clerk's scope."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         return super().formfield_for_foreignkey(db_field, request, **scoped_choice(db_field, request, kwargs))

@@ -67,3 +67,20 @@ def test_an_ended_seat_cannot_be_revived_but_a_second_congress_is_added(county):
     assert formset.is_valid(), formset.errors
     save_mandates(formset)
     assert seat.deputy.mandates.filter(status="active", congress=other).exists()
+
+
+def test_staff_see_and_fill_in_the_seats_and_groups_of_a_deputy_in_the_admin(client, office_user, township_user,
+                                                                            village, county_congress):
+    # Staff accounts carry roles, not Django's model permissions: the inlines follow the page.
+    from django.urls import reverse
+
+    from tests.factories import DeputyFactory, UserFactory
+
+    deputy = DeputyFactory(residence=village, name="王建华")
+    url = reverse("admin:deputies_deputy_change", args=[deputy.pk])
+    for user in (office_user, township_user):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert 'name="mandates-TOTAL_FORMS"' in html and 'name="memberships-TOTAL_FORMS"' in html
+    client.force_login(UserFactory(role="deputy", username="deputy-x"))
+    assert client.get(url).status_code in (302, 403)
