@@ -88,7 +88,8 @@ class ActivityDay(models.Model):
             models.UniqueConstraint(fields=["region", "date"], name="liaison_activityday_one_per_region_and_date"),
             models.CheckConstraint(condition=Q(status__in=ActivityDayStatus.values),
                                    name="liaison_activityday_status_valid"),
-            models.CheckConstraint(condition=Q(status="draft") | Q(published_at__isnull=False),
+            # A day once published keeps the time it was published; a draft may be called off unpublished.
+            models.CheckConstraint(condition=Q(status__in=["draft", "cancelled"]) | Q(published_at__isnull=False),
                                    name="liaison_activityday_published_has_time"),
         ]
 

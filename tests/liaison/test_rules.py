@@ -149,6 +149,14 @@ def test_publishing_a_roster_needs_three_days_notice_and_writes_an_event(townshi
         services.activity_day_transition(activity_day=day, to="draft", actor=township_user)
 
 
+def test_a_draft_day_can_be_called_off_before_it_is_published(township, township_user):
+    day = ActivityDayFactory(region=township, date=dt.date(2025, 6, 15))
+    services.activity_day_transition(activity_day=day, to="cancelled", actor=township_user)
+    day.refresh_from_db()
+    assert day.status == "cancelled" and day.published_at is None
+    assert ActivityDayEvent.objects.get().to_status == "cancelled"
+
+
 def test_reception_outcomes_need_their_details(township):
     station, deputy = LiaisonStationFactory(region=township), DeputyFactory()
     base = {"station": station, "date": dt.date(2025, 6, 15), "deputies": [deputy], "visitor_name": "王小明",
