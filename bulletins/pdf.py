@@ -15,7 +15,6 @@ A render reuses, per thread, WeasyPrint's font configuration and the parsed styl
 from __future__ import annotations
 
 import atexit
-import itertools
 import logging
 import re
 import shutil
@@ -29,7 +28,9 @@ from pathlib import Path
 from deputywork.fonts import INSTALL_HINT, CJKFontMissing
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201d\u2026]")
-CJK_RUN = re.compile(CJK.pattern + "+")
+# What justification spreads a Chinese line's slack over: the characters between spaces (spaces
+# keep WeasyPrint's own word spacing).
+SEGMENT = re.compile(r"[^ \u00a0]+")
 
 logger = logging.getLogger(__name__)
 
@@ -94,19 +95,14 @@ def install_cjk_justification() -> None:
 
     def count_expandable_spaces(box):  # noqa: ANN001, ANN202 - WeasyPrint's own signature
         count = original_count(box)
-        if isinstance(box, boxes.TextBox):
-            count += len(CJK.findall(box.text))
+        if isinstance(box, boxes.TextBox) and CJK.search(box.text):
+            count += sum(len(segment) - 1 for segment in SEGMENT.findall(box.text))
         return count
 
     def set_text(self, text, justify=False):  # noqa: ANN001, ANN202
         original_set_text(self, text, justify)
         spacing = self.justification_spacing if justify else 0
-        if not spacing:
-            return
-        text = self.text
-        runs = CJK_RUN.finditer(text)
-        first = next(runs, None)
-        if first is None:
+        if not spacing or not CJK.search(self.text):
             return
         letter_spacing = self.style["letter_spacing"]
         base = 0 if letter_spacing == "normal" else letter_spacing
@@ -114,13 +110,16 @@ def install_cjk_justification() -> None:
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == line_break.ffi.NULL:
             attr_list = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        # One attribute per run of CJK characters, not per character: a line of 28 characters
-        # is usually one or a few runs. Pango wants byte offsets into the UTF-8 text.
+        # One attribute per stretch between spaces (a Chinese line is usually one), so that
+        # Pango shapes the stretch as one item and widens each gap between its characters:
+        # (length − 1) gaps, as counted above, and the line ends flush. Digits and Latin
+        # letters among the Chinese are spaced too, as a Chinese typesetter spaces them.
+        # Pango wants byte offsets into the UTF-8 text.
         offset = position = 0
-        for run in itertools.chain((first,), runs):
-            start, end = run.span()
-            offset += len(text[position:start].encode())
-            size = len(text[start:end].encode())
+        for segment in SEGMENT.finditer(self.text):
+            start, end = segment.span()
+            offset += len(self.text[position:start].encode())
+            size = len(self.text[start:end].encode())
             attr = pango.pango_attr_letter_spacing_new(units)
             attr.start_index, attr.end_index = offset, offset + size
             pango.pango_attr_list_change(attr_list, attr)

@@ -228,3 +228,38 @@ def test_renders_in_two_threads_at_once_give_the_same_text(issue):
     texts = {squeeze("".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)) for data in results}
     assert len(results) == 2 and len(texts) == 1
     assert "印发" in texts.pop()
+
+
+def line_right_edges(data: bytes, tmp_path) -> list[float]:
+    """Right edge (pt) of each body line that reaches near the right margin, by pdftotext."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not found: apt-get install poppler-utils")
+    (tmp_path / "b.pdf").write_bytes(data)
+    subprocess.run(["pdftotext", "-bbox-layout", "b.pdf", "b.html"], cwd=tmp_path, check=True)
+    html = (tmp_path / "b.html").read_text()
+    lines = re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', html)
+    # Body lines start at the left margin (or its 2-character indent) and, unless they end a
+    # paragraph, reach the right one (28 mm + 156 mm = 521.6 pt).
+    return [float(right) for left, right in lines if float(left) < 120 and float(right) > 510]
+
+
+def test_justified_lines_end_flush_with_quotes_digits_and_lead_phrases(db, tmp_path):
+    body = "\n".join([
+        "11月5日，襄城县16个乡镇人大同步开展“代表活动日”活动，县、乡两级人大代表380余人走进代表联络站，"
+        "面对面听取群众意见建议，现场答复解释群众关切问题，把“代表活动日”办成了群众身边的“民意直通车”。",
+        "一、精心组织，确保活动有序开展。活动前，县人大常委会代表工委印发通知，明确活动主题、时间和要求，"
+        "指导各乡镇人大提前公布代表进站时间、接待代表名单和联系方式，通过村（社区）微信群、公示栏等广泛告知群众。",
+        "今年以来，全县各级人大代表开展代表活动44次，代表参加活动67人次，接待群众33人次，化解矛盾纠纷3起，"
+        "收集意见建议30条，已受理28条，其中10件正在办理中，18件已经办理完成，解决实际问题9个。",
+    ])
+    bulletin = BulletinFactory(number=40)
+    ArticleFactory(bulletin=bulletin, position=1, title="我县同步开展代表活动日活动", body=body)
+    edges = line_right_edges(rendering.render_pdf(bulletin), tmp_path)
+    assert len(edges) >= 8
+    full = max(edges)
+    # Every stretched line ends where a full line does (they used to fall up to 1.6 pt short:
+    # Pango spaces n characters with n − 1 gaps, and the slack was spread over n).
+    assert all(full - edge < 0.7 for edge in edges), sorted(edges)
