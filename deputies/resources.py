@@ -11,16 +11,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from import_export import fields, resources
+from import_export import fields
 
 from deputies.models import ActivityGroup, Deputy, GroupRole, Mandate, Membership
 from deputies.roster import HEADERS, OPTIONAL_HEADERS
 from deputies.selectors import active_mandates, current_memberships
+from deputywork.admin_base import NamedResource
 
 LEVEL_SHORT = {"national": "全国", "province": "省", "city": "市", "county": "县", "township": "乡"}
 
 
-class RosterResource(resources.Resource):
+class RosterResource(NamedResource):
     """Exports deputies (any filtered queryset of Deputy) as roster rows.
 
     A person with two seats gives two rows; a person with no serving seat one row with the
@@ -46,9 +47,6 @@ class RosterResource(resources.Resource):
         export_order = HEADERS + OPTIONAL_HEADERS
         name = "代表名册"
 
-    @classmethod
-    def get_display_name(cls) -> str:
-        return "代表名册"
 
     def get_queryset(self) -> QuerySet[Deputy]:
         return Deputy.objects.all()
@@ -113,7 +111,7 @@ class RosterResource(resources.Resource):
         return row[0].get_occupation_display()
 
 
-class GroupResource(resources.Resource):
+class GroupResource(NamedResource):
     """Exports activity groups (any filtered queryset) with their current members by role.
 
     Queries: the groups with their regions, their current memberships with the deputies.
@@ -136,9 +134,6 @@ class GroupResource(resources.Resource):
                         "存续"]
         name = "代表活动小组"
 
-    @classmethod
-    def get_display_name(cls) -> str:
-        return "代表活动小组"
 
     def get_queryset(self) -> QuerySet[ActivityGroup]:
         return ActivityGroup.objects.all()

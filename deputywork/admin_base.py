@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from import_export import resources
 
 from deputywork.roles import is_office, is_staff_member, scope_to_region
 
@@ -92,3 +93,11 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class NamedResource(resources.Resource):
+    """An import-export resource that the admin's export form lists by its Chinese name (Meta.name)."""
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return cls._meta.name

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from import_export import fields, resources
+from import_export import fields
 
+from deputywork.admin_base import NamedResource
 from liaison.models import Activity, LiaisonStation
 from liaison.record import rate
 
 
-class StationResource(resources.Resource):
+class StationResource(NamedResource):
     """One row per station. Queries: the stations with their regions, their deputies."""
 
     名称 = fields.Field(column_name="名称", attribute="name")
@@ -30,9 +31,6 @@ class StationResource(resources.Resource):
     class Meta:
         name = "代表联络站"
 
-    @classmethod
-    def get_display_name(cls) -> str:
-        return "代表联络站"
 
     def get_queryset(self) -> QuerySet[LiaisonStation]:
         return LiaisonStation.objects.all()
@@ -56,7 +54,7 @@ class StationResource(resources.Resource):
         return "是" if obj.active else "否"
 
 
-class ActivityResource(resources.Resource):
+class ActivityResource(NamedResource):
     """One row per activity with its attendance, counted in the same query."""
 
     日期 = fields.Field(column_name="日期", dehydrate_method="d_date")
@@ -75,9 +73,6 @@ class ActivityResource(resources.Resource):
     class Meta:
         name = "代表活动"
 
-    @classmethod
-    def get_display_name(cls) -> str:
-        return "代表活动"
 
     def get_queryset(self) -> QuerySet[Activity]:
         return Activity.objects.all()
