@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy
@@ -182,8 +183,10 @@ def staff_activities(request: HttpRequest) -> HttpResponse:
     region = next((r for r in regions if r.pk == _int_param(request, "region")), None)
     qs = selectors.activity_list(user=request.user, year=year, month=month, kind_id=kind_id, region=region)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     for a in page:
-        a.rate = rate(a.signed_count, a.invited_count)
+        # An activity still to come has no attendance yet: not 0%.
+        a.rate = rate(a.signed_count, a.invited_count) if a.date <= today else _("未开展")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "liaison/staff_activities.html", {

@@ -90,3 +90,13 @@ def test_activity_list_paginates(client, township, township_user):
     first = client.get(URL, {"year": 2025}).content.decode()
     assert "1 / 2" in first and "page=2" in first
     assert client.get(URL, {"year": 2025, "page": 2}).status_code == 200
+
+
+def test_an_activity_still_to_come_shows_no_attendance_rate(client, township, township_user):
+    from django.utils import timezone
+
+    ahead = timezone.localdate() + dt.timedelta(days=20)
+    _activity(township, ahead, invited=3, signed=0, title="下月视察")
+    client.force_login(township_user)
+    body = client.get(URL, {"year": ahead.year}).content.decode()
+    assert "未开展" in body and "0%" not in body
