@@ -7,6 +7,7 @@ and workflow events are only written when their row is new."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Q
@@ -69,9 +70,21 @@ def _stations(county: Region, deputies: list[Deputy]) -> list[LiaisonStation]:
             "kind": StationKind.POINT, "is_demonstration": True, "address": "前何村党群服务中心",
             "opening_schedule": "每月15日 9:00–11:30；每周三上午"})
         stations.append(station)
-    for n, station in enumerate(stations):
-        local = [d for d in deputies if d.residence_id and d.residence.code.startswith(station.region.prefix[:9])]
-        chosen = local[:3] or ([deputies[(n * 2 + k) % len(deputies)] for k in range(2)] if deputies else [])
+    # Deputies receive residents where they live. A township where no deputy lives is served by
+    # deputies elected there who live in town, as county officials often are: two each, taken in
+    # turn from those not stationed at home, the busiest town first.
+    local = {station.pk: [d for d in deputies if d.residence_id
+                          and d.residence.code.startswith(station.region.prefix[:9])][:3] for station in stations}
+    stationed = {d.pk for chosen in local.values() for d in chosen}
+    town = Counter(d.residence.code[:9] for d in deputies if d.residence_id)
+    pool = sorted((d for d in deputies if d.pk not in stationed and d.residence_id),
+                  key=lambda d: (-town[d.residence.code[:9]], d.pk))
+    turn = 0
+    for station in stations:
+        chosen = local[station.pk]
+        if not chosen and pool:
+            chosen = [pool[(turn + k) % len(pool)] for k in range(min(2, len(pool)))]
+            turn += 2
         station.deputies.add(*chosen)
     return stations
 
