@@ -71,9 +71,41 @@ class SeatStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MandateInlineForm(forms.ModelForm):
+class ScopedRowForm(forms.ModelForm):
+    """A row of a deputy's page that a township clerk may add or change only when it belongs to
+    their township: a seat in their township's congress, a place in one of its groups. The
+    county's and higher seats, and other townships' groups, stay as the office keeps them."""
+
+    user: Any = None  # set by ScopedRowInline
+    scope_field = ""  # the foreign key whose region decides: "congress" or "group"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.user is None or is_office(self.user) or not self.has_changed():
+            return data
+        before = getattr(self.instance, self.scope_field) if self.instance.pk else None
+        for related in (before, data.get(self.scope_field)):
+            if related is not None and not region_within_scope(self.user, related.region):
+                raise ValidationError(_("“%(name)s”不属于您的乡镇（街道），由县人大常委会代表工委管理。")
+                                      % {"name": related})
+        return data
+
+
+class ScopedRowInline(StaffInlineMixin, admin.TabularInline):
+    """Rows checked by ScopedRowForm against the clerk's township. (The pickers still list every
+    congress and group: a row the office keeps must stay valid when the clerk saves the page.)"""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"user": request.user})
+        return formset
+
+
+class MandateInlineForm(ScopedRowForm):
     """A seat edited in the admin: ending it is checked here and done by services.mandate_end
     (which also ends the group work of a deputy left with no seat); an ended seat stays as it is."""
+
+    scope_field = "congress"
 
     class Meta:
         model = Mandate
@@ -111,7 +143,7 @@ def save_mandates(formset: Any) -> None:
             obj.save()
 
 
-class MandateInline(StaffInlineMixin, admin.TabularInline):
+class MandateInline(ScopedRowInline):
     model = Mandate
     form = MandateInlineForm
     extra = 0
@@ -120,8 +152,17 @@ class MandateInline(StaffInlineMixin, admin.TabularInline):
     can_delete = False
 
 
-class MembershipInline(StaffInlineMixin, admin.TabularInline):
+class MembershipForm(ScopedRowForm):
+    scope_field = "group"
+
+    class Meta:
+        model = Membership
+        fields = ["group", "role", "started_on", "ended_on"]
+
+
+class MembershipInline(ScopedRowInline):
     model = Membership
+    form = MembershipForm
     fk_name = "deputy"
     extra = 0
     fields = ["group", "role", "started_on", "ended_on"]
@@ -129,7 +170,12 @@ class MembershipInline(StaffInlineMixin, admin.TabularInline):
     can_delete = False
 
 
-class GroupMembershipInline(MembershipInline):
+class GroupMembershipInline(StaffInlineMixin, admin.TabularInline):
+    """The members of a group's page (the group itself is in the clerk's scope)."""
+
+    model = Membership
+    extra = 0
+    can_delete = False
     fk_name = "group"
     fields = ["deputy", "role", "started_on", "ended_on"]
     autocomplete_fields = ["deputy"]

@@ -11,13 +11,12 @@ class SuggestionsConfig(AppConfig):
         from deputywork.figures import register_figures
         from deputywork.models import Role
         from deputywork.roles import register_menu
-        from liaison.models import LiaisonStation
         from suggestions.models import Category
         from suggestions.selectors_opinions import opinion_figures, unread_count
 
-        # Residents' opinions (issue 5). The public opinion form lists the active categories and
-        # may be a station's.
-        public_cache.connect(Category, LiaisonStation)
+        # Residents' opinions (issue 5). The public opinion form lists the active categories (a
+        # station's form is kept current by liaison's own connection).
+        public_cache.connect(Category)
         register_figures("opinions", opinion_figures)
         register_menu(_("群众意见"), "suggestions:inbox", Role.DEPUTY, order=20, badge=unread_count)
         register_menu(_("群众意见"), "suggestions:staff_opinions", Role.OFFICE, Role.TOWNSHIP, order=30)

@@ -32,10 +32,21 @@ class Mailed:
 
 
 def notices_email(*, limit: int = 500) -> list[Mailed]:
-    """Deal with up to `limit` pending notices, one transaction and at most one email per user."""
+    """Deal with the pending notices of up to `limit` users, one transaction and at most one
+    email per user. A user whose mail is refused keeps their notices for the next run; the
+    others are still mailed."""
     user_ids = list(OpinionNotice.objects.filter(emailed_at__isnull=True).order_by("user_id")
                     .values_list("user_id", flat=True).distinct()[:limit])
-    return [mailed for user_id in user_ids if (mailed := _email_user(user_id)) is not None]
+    done = []
+    for user_id in user_ids:
+        try:
+            mailed = _email_user(user_id)
+        except Exception:  # noqa: BLE001 - a mail server's refusal, whatever its class, is retried next run
+            log.exception("opinion notices of user %s not mailed; kept for the next run", user_id)
+            continue
+        if mailed is not None:
+            done.append(mailed)
+    return done
 
 
 def _email_user(user_id: int) -> Mailed | None:
@@ -52,8 +63,8 @@ def _email_user(user_id: int) -> Mailed | None:
         if not (address and unread):
             address = ""
         else:
-            # Sent inside the transaction: if the mail server refuses, nothing is marked and
-            # the next run tries again.
+            # Sent inside the transaction (EMAIL_TIMEOUT bounds the wait): if the mail server
+            # refuses, nothing is marked and the next run tries again.
             send_mail(*_message(unread), settings.DEFAULT_FROM_EMAIL, [address])
         OpinionNotice.objects.filter(pk__in=[n.pk for n in notices]).update(
             emailed_at=timezone.now(), emailed_to=address)

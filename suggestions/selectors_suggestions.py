@@ -114,19 +114,6 @@ def merged_items(suggestion: Suggestion) -> QuerySet:
             .prefetch_related("co_signers").order_by("submitted_at", "pk"))
 
 
-def merged_deputies(suggestion: Suggestion) -> list:
-    """Lead deputies and co-signers of the items merged into `suggestion`, each once, in order,
-    without the main item's own deputies."""
-    own = {suggestion.lead_deputy_id, *suggestion.co_signers.values_list("pk", flat=True)}
-    out = []
-    for m in merged_items(suggestion):
-        for d in (m.lead_deputy, *m.co_signers.all()):
-            if d.pk not in own:
-                own.add(d.pk)
-                out.append(d)
-    return out
-
-
 def days_left(today: dt.date, rows: list) -> bool:
     """Set `days_left` (working days to the deadline, negative when passed) on each row that has a
     `deadline`, with one calendar fetch for all; return whether any count was estimated."""
@@ -156,15 +143,18 @@ def overdue_assignments(*, user: User, on: dt.date) -> QuerySet:
 
 # An 18-digit (or old 15-digit) resident ID number, and a mainland mobile number, standing alone.
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14})(?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+# Also written +86 138 1234 5678, 138-1234-5678 or in full-width digits (read as plain ones).
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
+MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
 
 
 def mask_personal_text(text: str, names: Iterable[str] = ()) -> str:
     """Text as shown to the public: ID numbers (4110**********1234), mobile numbers
     (139****5678) and the given residents' names (赵**) masked. Deputies' and units' names stay:
     a deputy answers for a public office (DESIGN.md: residents' data is what stays private)."""
+    text = text.translate(FULL_WIDTH_DIGITS)
     text = ID_NUMBER.sub(lambda m: m[0][:4] + "*" * (len(m[0]) - 8) + m[0][-4:], text)
-    text = MOBILE.sub(lambda m: mask_phone(m[0]), text)
+    text = MOBILE.sub(lambda m: mask_phone(re.sub(r"[^0-9]", "", m[0])[-11:]), text)
     for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
         text = text.replace(name, mask_name(name))
     return text

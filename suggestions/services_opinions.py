@@ -258,7 +258,7 @@ def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int
         f"stored AS (INSERT INTO {opinions} ({o_cols}) SELECT {o_values} WHERE NOT EXISTS (SELECT FROM existing) "
         f"RETURNING id), "
         f"event AS (INSERT INTO {events} ({e_cols}) SELECT {e_values} FROM stored), "
-        f"notice AS (INSERT INTO {notices} ({n_cols}) SELECT {n_values} FROM stored, unnest(%s::integer[]) AS u(id) "
+        f"notice AS (INSERT INTO {notices} ({n_cols}) SELECT {n_values} FROM stored, unnest(%s::bigint[]) AS u(id) "
         f"ON CONFLICT DO NOTHING) "
         f"SELECT id, false FROM stored UNION ALL SELECT id, true FROM existing")
     params = [int(opinion.fingerprint[:15], 16),  # the key fits a bigint
@@ -374,6 +374,8 @@ def opinion_reassign(*, opinion: Opinion, deputy: Deputy, actor: User, note: str
             note=f"由{before.name if before else '（无）'}改派给{deputy.name}" + (f"：{note}" if note else ""),
             data={"from_deputy": before.pk if before else None, "to_deputy": deputy.pk},
         )
+        # It is no longer the others' to take up: their unread notices go (read ones stay).
+        OpinionNotice.objects.filter(opinion=locked, read_at__isnull=True).exclude(user_id=deputy.user_id).delete()
         if deputy.user_id:
             # In the new deputy's portal at once; mailed by the next `send_notices` run.
             OpinionNotice.objects.bulk_create([OpinionNotice(user_id=deputy.user_id, opinion=locked)],

@@ -114,6 +114,9 @@ def _refuse_unless_ready(locked: Suggestion, current: str, to: str, changes: dic
         target = changes.get("merged_into")
         if target is None or target.pk == locked.pk:
             raise TransitionRefused("并案必须选择另一件建议。")
+        # The target locked and read afresh: a clerk merging it elsewhere, or declining it, at the
+        # same moment must not leave this item merged into an item that is set aside.
+        target = Suggestion.objects.select_for_update().get(pk=target.pk)
         if target.status in (S.DRAFT, S.NOT_REGISTERED, S.MERGED):
             raise TransitionRefused("只能并入已提交或已立案办理的建议。")
     if to == S.REPLIED and not Consultation.objects.filter(

@@ -84,3 +84,52 @@ def test_staff_see_and_fill_in_the_seats_and_groups_of_a_deputy_in_the_admin(cli
         assert 'name="mandates-TOTAL_FORMS"' in html and 'name="memberships-TOTAL_FORMS"' in html
     client.force_login(UserFactory(role="deputy", username="deputy-x"))
     assert client.get(url).status_code in (302, 403)
+
+
+def _rows(prefix: str, rows: list[dict], initial: int) -> dict:
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_a_township_clerk_keeps_to_their_townships_seats_and_groups(rf, township_user, office_user, village,
+                                                                   township, other_township, county_congress,
+                                                                   groups):
+    from django.contrib import admin
+
+    from deputies.admin import MandateInline, MembershipInline
+    from tests.factories import CongressFactory, DeputyFactory
+
+    deputy = DeputyFactory(residence=village, name="王建华")
+    own = CongressFactory(level="township", region=township, term=18)
+    other = CongressFactory(level="township", region=other_township, term=18)
+    county_seat = MandateFactory(deputy=deputy, congress=county_congress)
+
+    def seats(user, rows, initial=0):
+        request = rf.post("/")
+        request.user = user
+        formset_class = MandateInline(Deputy, admin.site).get_formset(request, deputy)
+        return formset_class(_rows("mandates", rows, initial), instance=deputy, prefix="mandates")
+
+    def seat(congress, **extra):
+        return {"congress": congress.pk, "electoral_district": "第二选区", "elected_on": "", "status": "active",
+                "ended_on": "", "end_reason": "", "end_note": "", **extra}
+
+    existing = {"id": county_seat.pk, "deputy": deputy.pk, **seat(county_congress, electoral_district="第一选区")}
+    # Their own township's congress: yes. Another township's, or the county seat changed: no.
+    assert seats(township_user, [existing, seat(own)], initial=1).is_valid()
+    assert not seats(township_user, [existing, seat(other)], initial=1).is_valid()
+    changed = {**existing, "electoral_district": "第九选区"}
+    formset = seats(township_user, [changed], initial=1)
+    assert not formset.is_valid() and "县人大常委会代表工委管理" in str(formset.errors)
+    assert seats(office_user, [changed], initial=1).is_valid()
+
+    request = rf.post("/")
+    request.user = township_user
+    memberships = MembershipInline(Deputy, admin.site).get_formset(request, deputy)
+    def place(group):
+        return _rows("memberships", [{"group": group.pk, "role": "member", "started_on": "", "ended_on": ""}], 0)
+    assert memberships(place(groups["城关镇代表活动小组"]), instance=deputy, prefix="memberships").is_valid()
+    assert not memberships(place(groups["库庄镇代表活动小组"]), instance=deputy, prefix="memberships").is_valid()

@@ -58,19 +58,28 @@ def test_no_address_means_no_email_and_the_notice_is_dealt_with(village):
     assert mail.outbox == [] and OpinionNotice.objects.get().emailed_at is not None
 
 
-def test_a_mail_server_that_refuses_leaves_the_notice_for_the_next_run(deputy_user, monkeypatch):
+def test_a_refused_address_is_kept_for_the_next_run_and_does_not_stop_the_others(
+        deputy_user, colleague_user, monkeypatch):
+    from django.core.mail import send_mail as real_send_mail
+
+    colleague_user.deputy.email = "li@example.cn"
+    colleague_user.deputy.save()
     submit(deputy_user.deputy)
+    submit(colleague_user.deputy, text="北关村小学门口没有减速带，上下学时段车速太快。")
 
-    def refuse(*args, **kwargs):
-        raise OSError("connection refused")
+    def refuse_zhang(subject, body, sender, to, **kwargs):
+        if to == ["zhang@example.cn"]:
+            raise OSError("550 mailbox unavailable")
+        return real_send_mail(subject, body, sender, to, **kwargs)
 
-    monkeypatch.setattr("suggestions.notices.send_mail", refuse)
-    with pytest.raises(OSError):
-        call_command("send_notices", stdout=None)
-    assert OpinionNotice.objects.get().emailed_at is None
+    monkeypatch.setattr("suggestions.notices.send_mail", refuse_zhang)
+    call_command("send_notices", stdout=None)
+    assert [m.to for m in mail.outbox] == [["li@example.cn"]]
+    assert OpinionNotice.objects.get(user=deputy_user).emailed_at is None
     monkeypatch.undo()
     call_command("send_notices", stdout=None)
-    assert len(mail.outbox) == 1 and OpinionNotice.objects.get().emailed_at is not None
+    assert [m.to for m in mail.outbox] == [["li@example.cn"], ["zhang@example.cn"]]
+    assert not OpinionNotice.objects.filter(emailed_at__isnull=True).exists()
 
 
 def test_a_reassigned_opinion_is_mailed_to_the_new_deputy(deputy_user, colleague_user, office_user):
@@ -81,3 +90,14 @@ def test_a_reassigned_opinion_is_mailed_to_the_new_deputy(deputy_user, colleague
     opinion_reassign(opinion=opinion, deputy=colleague_user.deputy, actor=office_user)
     call_command("send_notices", stdout=None)
     assert [m.to for m in mail.outbox] == [["zhang@example.cn"], ["li@example.cn"]]
+
+
+def test_a_reassigned_opinion_not_yet_mailed_is_not_mailed_to_the_former_deputy(deputy_user, colleague_user,
+                                                                               office_user):
+    opinion = submit(deputy_user.deputy)
+    colleague_user.deputy.email = "li@example.cn"
+    colleague_user.deputy.save()
+    opinion_reassign(opinion=opinion, deputy=colleague_user.deputy, actor=office_user)
+    call_command("send_notices", stdout=None)
+    assert [m.to for m in mail.outbox] == [["li@example.cn"]]
+    assert not OpinionNotice.objects.filter(user=deputy_user, read_at__isnull=True).exists()

@@ -351,6 +351,8 @@ def test_mask_personal_text_masks_ids_phones_and_residents_names():
     masked = mask_personal_text(text, names=["赵大娘"])
     assert masked == ("张建国代表：赵**（身份证4110**********1234，电话139****5678）反映的问题已解决。"
                       "办公室0374-3312345。")
+    for written in ("+8613912345678", "+86 139 1234 5678", "139-1234-5678", "１３９１２３４５６７８"):
+        assert mask_personal_text(f"电话{written}。") == "电话139****5678。", written
 
 
 def test_the_second_clerks_assign_through_the_page_is_told_it_was_assigned(client, people):
