@@ -25,10 +25,22 @@ from deputywork.roles import is_office, region_within_scope
 
 
 class BulletinInlineMixin(StaffInlineMixin):
-    """The page's permissions; the articles, images and tables of a published issue stay."""
+    """The page's permissions; the articles, images and tables of a published issue stay as
+    issued (withdraw it to a draft to change them). `obj` is the issue, or the article whose
+    images and tables these are."""
+
+    @staticmethod
+    def _published(obj: Any) -> bool:
+        return bool(getattr(getattr(obj, "bulletin", obj), "is_published", False))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and not self._published(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._published(obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and not getattr(obj, "is_published", False)
+        return super().has_delete_permission(request, obj) and not self._published(obj)
 
 
 class ArticleForm(forms.ModelForm):
@@ -41,8 +53,16 @@ class ArticleForm(forms.ModelForm):
         fields = ["bulletin", "position", "title", "body", "contributor", "in_contents", "stats_start", "stats_end",
                   "stats_region", "stats_lead"]
 
+    user: Any = None  # set by ArticleAdmin: a clerk files articles only into their own drafts
+
     def clean(self) -> dict:
         data = super().clean()
+        bulletin = data.get("bulletin")
+        if self.user is not None and bulletin is not None and "bulletin" in self.fields:
+            if not region_within_scope(self.user, bulletin.region):
+                self.add_error("bulletin", _("只能把文章放进本单位的简报。"))
+            elif bulletin.is_published:
+                self.add_error("bulletin", _("这一期已印发，不能再加入或改动文章；请先撤回为草稿。"))
         if not self._errors:  # a field already in error would be checked with its old value
             # A copy: the form's own instance is filled in later, by ModelForm._post_clean.
             article = construct_instance(self, copy.copy(self.instance))
@@ -206,6 +226,10 @@ class ArticleAdmin(StaffAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(
             bulletin__in=selectors.bulletins_visible_to(user=request.user).values("pk"))
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         services.article_save(article=obj)

@@ -28,10 +28,6 @@ from pathlib import Path
 from deputywork.fonts import INSTALL_HINT, CJKFontMissing
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201d\u2026]")
-# What justification spreads a Chinese line's slack over: the characters between spaces (spaces
-# keep WeasyPrint's own word spacing).
-SEGMENT = re.compile(r"[^ \u00a0]+")
-
 logger = logging.getLogger(__name__)
 
 # WeasyPrint logs every layout step at INFO; a server log needs only its warnings.
@@ -94,10 +90,10 @@ def install_cjk_justification() -> None:
     original_set_text = line_break.Layout.set_text
 
     def count_expandable_spaces(box):  # noqa: ANN001, ANN202 - WeasyPrint's own signature
-        count = original_count(box)
         if isinstance(box, boxes.TextBox) and CJK.search(box.text):
-            count += sum(len(segment) - 1 for segment in SEGMENT.findall(box.text))
-        return count
+            # Every gap between two characters, spaces included, takes an equal share.
+            return max(len(box.text.rstrip(" ")) - 1, 0)
+        return original_count(box)
 
     def set_text(self, text, justify=False):  # noqa: ANN001, ANN202
         original_set_text(self, text, justify)
@@ -110,20 +106,14 @@ def install_cjk_justification() -> None:
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == line_break.ffi.NULL:
             attr_list = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        # One attribute per stretch between spaces (a Chinese line is usually one), so that
-        # Pango shapes the stretch as one item and widens each gap between its characters:
-        # (length − 1) gaps, as counted above, and the line ends flush. Digits and Latin
-        # letters among the Chinese are spaced too, as a Chinese typesetter spaces them.
-        # Pango wants byte offsets into the UTF-8 text.
-        offset = position = 0
-        for segment in SEGMENT.finditer(self.text):
-            start, end = segment.span()
-            offset += len(self.text[position:start].encode())
-            size = len(self.text[start:end].encode())
-            attr = pango.pango_attr_letter_spacing_new(units)
-            attr.start_index, attr.end_index = offset, offset + size
-            pango.pango_attr_list_change(attr_list, attr)
-            offset, position = offset + size, end
+        # One attribute over the whole text, spaces included (it takes the place of WeasyPrint's
+        # word spacing there), so that Pango shapes the line as one item and widens each gap
+        # between its characters: (length − 1) gaps, as counted above, and the line ends flush.
+        # Digits and Latin letters among the Chinese are spaced too, as a Chinese typesetter
+        # spaces them. Pango wants byte offsets into the UTF-8 text.
+        attr = pango.pango_attr_letter_spacing_new(units)
+        attr.start_index, attr.end_index = 0, len(self.text.encode())
+        pango.pango_attr_list_change(attr_list, attr)
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
     inline.count_expandable_spaces = count_expandable_spaces

@@ -217,10 +217,9 @@ class ActivityDayAdmin(ScopedAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if change and "date" in form.changed_data:
+            # Moves the roster with the day and writes the event.
             services.activity_day_reschedule(activity_day=form.instance, date=form.cleaned_data["date"],
                                              actor=request.user)
-        # A moved day takes its roster with it.
-        form.instance.shifts.exclude(date=form.instance.date).update(date=form.instance.date)
 
 
 @admin.register(ActivityKind)
@@ -234,6 +233,9 @@ class ParticipationInline(StaffInline):
     model = Participation
     extra = 1
     fields = ("deputy", "signed_in_at")
+    # Attendance is recorded on the staff activity page and by the deputies signing in
+    # (services.activity_set_attendance / activity_sign_in), which refuse days still to come.
+    readonly_fields = ("signed_in_at",)
 
 
 class PhotoForm(forms.ModelForm):

@@ -157,7 +157,11 @@ def activity_day_date_problem(*, activity_day: ActivityDay, date: dt.date,
                               today: dt.date | None = None) -> str | None:
     """Why a saved day cannot move to `date`: once its roster is published, residents must
     still learn of the new date at least PUBLISH_DAYS_AHEAD days before it."""
-    if activity_day.pk is None or date == activity_day.date or activity_day.status != ActivityDayStatus.PUBLISHED:
+    if activity_day.pk is None or date == activity_day.date:
+        return None
+    if activity_day.status in (ActivityDayStatus.HELD, ActivityDayStatus.CANCELLED):
+        return "已举行或已取消的活动日不能改期；如需另行安排，请新增活动日。"
+    if activity_day.status != ActivityDayStatus.PUBLISHED:
         return None
     today = today or timezone.localdate()
     if (date - today).days < PUBLISH_DAYS_AHEAD:

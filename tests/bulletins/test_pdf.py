@@ -254,12 +254,14 @@ def test_justified_lines_end_flush_with_quotes_digits_and_lead_phrases(db, tmp_p
         "指导各乡镇人大提前公布代表进站时间、接待代表名单和联系方式，通过村（社区）微信群、公示栏等广泛告知群众。",
         "今年以来，全县各级人大代表开展代表活动44次，代表参加活动67人次，接待群众33人次，化解矛盾纠纷3起，"
         "收集意见建议30条，已受理28条，其中10件正在办理中，18件已经办理完成，解决实际问题9个。",
+        "从 Word 粘贴的文字常带空格：会议 要求 各乡镇 人大 在 11 月底前 完成 代表 进站 情况 统计，"
+        "并将 统计表 报送 县人大常委会 代表工委，同时 抄送 县政府 办公室 备案。",
     ])
     bulletin = BulletinFactory(number=40)
     ArticleFactory(bulletin=bulletin, position=1, title="我县同步开展代表活动日活动", body=body)
     edges = line_right_edges(rendering.render_pdf(bulletin), tmp_path)
-    assert len(edges) >= 8
-    full = max(edges)
-    # Every stretched line ends where a full line does (they used to fall up to 1.6 pt short:
-    # Pango spaces n characters with n − 1 gaps, and the slack was spread over n).
-    assert all(full - edge < 0.7 for edge in edges), sorted(edges)
+    assert len(edges) >= 10
+    # Every stretched line ends at the right margin (28 + 156 mm = 521.6 pt; a full line of 28
+    # characters ends at 521.9), neither short of it (they used to fall up to 1.6 pt short: Pango
+    # spaces n characters with n − 1 gaps, and the slack was spread over n) nor past it.
+    assert all(521.2 < edge < 522.6 for edge in edges), sorted(edges)

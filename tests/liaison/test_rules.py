@@ -209,3 +209,12 @@ def test_own_activity_record_counts_the_deputy_as_attending(township):
                                             date=dt.date(2025, 6, 1), place="前何村", today=dt.date(2025, 6, 2))
     assert activity.region == township and activity.reported_by_deputy
     assert activity.participations.get().attended
+
+
+def test_a_held_day_cannot_be_moved(township, township_user):
+    day = ActivityDayFactory(region=township, date=dt.date(2025, 6, 15))
+    services.activity_day_transition(activity_day=day, to="published", actor=township_user,
+                                     today=dt.date(2025, 6, 1))
+    services.activity_day_transition(activity_day=day, to="held", actor=township_user, today=dt.date(2025, 6, 15))
+    with pytest.raises(ValidationError, match="已举行或已取消的活动日不能改期"):
+        services.activity_day_reschedule(activity_day=day, date=dt.date(2025, 7, 15), actor=township_user)
