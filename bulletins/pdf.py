@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from deputywork.fonts import INSTALL_HINT, CJKFontMissing
+from deputywork.fonts import fonts_missing
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201d\u2026]")
 logger = logging.getLogger(__name__)
@@ -69,9 +69,8 @@ def cjk_font_families() -> tuple[str, ...]:
 
 def require_cjk_fonts() -> None:
     """Stop with a clear message instead of printing empty boxes where the Chinese should be."""
-    if not cjk_font_families():
-        raise CJKFontMissing(f"没有安装中文字体，无法生成简报PDF。请安装中文字体：{INSTALL_HINT}，然后重试。"
-                             " No CJK font found by fontconfig (fc-list :lang=zh is empty).")
+    if not cjk_font_families():  # the faces this module reads itself, not deputywork.fonts' list
+        raise fonts_missing("简报PDF")
 
 
 _installed = False

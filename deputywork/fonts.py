@@ -33,8 +33,14 @@ def cjk_font_families() -> tuple[str, ...]:
     return tuple(sorted({name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}))
 
 
+def fonts_missing(what: str = "PDF") -> CJKFontMissing:
+    """The error for a render without a CJK font: a Chinese message, shown as it is to staff,
+    naming the packages to install."""
+    return CJKFontMissing(f"没有安装中文字体（fontconfig 找不到中文字体），无法生成{what}。"
+                          f"请安装中文字体：{INSTALL_HINT}，然后重试。")
+
+
 def require_cjk_fonts(what: str = "PDF") -> None:
-    """Raise CJKFontMissing (a Chinese message naming the packages) when fontconfig finds no CJK font."""
+    """Raise CJKFontMissing when fontconfig finds no CJK font."""
     if not cjk_font_families():
-        raise CJKFontMissing(f"没有安装中文字体，无法生成{what}。请安装中文字体：{INSTALL_HINT}，然后重试。"
-                             " No CJK font found by fontconfig (fc-list :lang=zh is empty).")
+        raise fonts_missing(what)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from bulletins import fonts, pdf, rendering
 from bulletins.models import Bulletin
+from deputywork.fonts import CJKFontMissing
 from tests.factories import ArticleFactory, BulletinFactory
 
 PAGE_NUMBER = re.compile(r"—\s*(\d+)\s*—")
@@ -123,8 +124,9 @@ def test_closing_block_sits_at_the_foot_of_a_short_last_page(issue):
 
 def test_render_stops_loudly_without_cjk_fonts(issue, monkeypatch):
     monkeypatch.setattr(pdf, "cjk_font_families", lambda: ())
-    with pytest.raises(pdf.CJKFontMissing, match="fonts-noto-cjk"):
+    with pytest.raises(CJKFontMissing, match="fonts-noto-cjk") as raised:
         rendering.render_pdf(issue)
+    assert "没有安装中文字体" in str(raised.value) and "No CJK" not in str(raised.value)  # shown to staff as is
 
 
 def test_cjk_fonts_are_found_by_fontconfig():

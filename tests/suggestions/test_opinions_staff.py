@@ -169,11 +169,15 @@ def test_due_date_on_an_estimated_calendar_is_flagged_on_detail_and_list(
     assert "按估算日历" in client.get(reverse("suggestions:inbox_detail", args=[opinion.pk])).content.decode()
 
 
-def test_due_date_on_a_known_calendar_carries_no_warning(client, office_user, deputy_user, township):
+def test_due_date_on_a_known_calendar_carries_no_warning(client, office_user, deputy_user, township, monkeypatch):
+    # A due date counted on the published calendar, whatever today's date.
+    known = WorkingDay(timezone.localdate() + dt.timedelta(days=7), estimated=False)
+    monkeypatch.setattr("suggestions.views_opinions.forward_due_date", lambda *args, **kwargs: known)
     opinion = _accepted(deputy_user.deputy, township, office_user, "小事快办：村口排水沟堵塞。")
     client.force_login(office_user)
     url = reverse("suggestions:staff_opinion_detail", args=[opinion.pk])
     client.post(url, {"action": "forward", "forward-unit": HandlingUnitFactory().pk, "forward-working_days": 5})
     opinion.refresh_from_db()
     assert opinion.status == "forwarded"
-    assert ("按估算日历" in client.get(url).content.decode()) == opinion.due_estimated
+    assert opinion.due_date == known.date and not opinion.due_estimated
+    assert "按估算日历" not in client.get(url).content.decode()
