@@ -210,3 +210,70 @@ def test_a_stations_form_is_cached_and_follows_a_renamed_station(client, townshi
     assert "城关镇人大代表联络站" in client.get(url).content.decode()
     assert client.post(url, form_data()).status_code == 302
     assert Opinion.objects.get().station == station
+
+
+def _prepared_statements() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'opinion_store_%%'")
+        return [name for (name,) in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_submit_is_prepared_once_per_session_and_recovers_when_the_statement_is_gone(deputy_user):
+    from django.db import connection
+
+    from suggestions.services_opinions import opinion_submit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared on PostgreSQL only")
+    deputy = deputy_user.deputy
+    first = opinion_submit(content="第一条：村口路灯坏了很久，晚上出行不便。", deputy=deputy, consent=True,
+                           resident_name="王'大妈", channel="qr", sender="10.4.4.1").opinion
+    opinion_submit(content="第二条：北关村小学门口缺少减速带。", deputy=deputy, consent=True, sender="10.4.4.1")
+    assert len(_prepared_statements()) == 1
+    # Gone from the session (DEALLOCATE, or a pooler that hands over another session): sent again.
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    opinion_submit(content="第三条：村里的饮水井需要清淤。", deputy=deputy, consent=True, sender="10.4.4.1")
+    # Still there although this process thinks it is not (a pooler handing back the first session).
+    services_opinions._PREPARED.discard(connection.connection)
+    opinion_submit(content="第四条：通往镇上的桥栏杆松动了。", deputy=deputy, consent=True, sender="10.4.4.1")
+    assert len(_prepared_statements()) == 1 and Opinion.objects.count() == 4
+    assert OpinionEvent.objects.filter(to_status="submitted").count() == 4
+    assert OpinionNotice.objects.filter(user=deputy_user).count() == 4
+    # Every column as the instance had it: the microseconds, the quote, the event's JSON.
+    stored = Opinion.objects.get(pk=first.pk)
+    assert (stored.submitted_at, stored.tracking_code, stored.resident_name) == (
+        first.submitted_at, first.tracking_code, "王'大妈")
+    assert stored.events.get().data == {"channel": "qr"} and stored.events.get().note == "扫码反映"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_idle_database_session_is_checked_without_a_query_and_a_closed_one_is_noticed():
+    import time
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the backend's health check is PostgreSQL's")
+    connection.ensure_connection()
+    sent = []  # the cursors Django's own check opens to send SELECT 1
+    original = connection.connection.cursor
+    connection.connection.cursor = lambda *args, **kwargs: sent.append(args) or original(*args, **kwargs)
+    try:
+        assert connection.is_usable() and sent == []
+        # The server ends the session (a restart, pg_terminate_backend): noticed, then asked.
+        pid = connection.connection.info.backend_pid
+        other = connections.create_connection("default")
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        other.close()
+        for _ in range(50):
+            if not connection.is_usable():
+                break
+            time.sleep(0.02)
+        assert not connection.is_usable() and sent
+    finally:
+        connection.close()
