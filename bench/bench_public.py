@@ -2,9 +2,9 @@
 
 Measures, in one run and on the same server settings: a bare Django view (GET), the deputy's
 public page (GET /p/d/<token>/, what the QR code opens), the deputy's opinion form page (GET)
-and the submit endpoint (POST, one opinion stored each, with its event, the deputy's portal
-notice and an email after commit). Prints rps, p95 and the ratios to the bare view. Targets:
-page >= 0.35, submit >= 0.20.
+and the submit endpoint (POST, one opinion stored each, with its event and the deputy's portal
+notice; `send_notices` mails later). Prints rps, p95, the ratios to the bare view and the CPU
+each request cost the machine, gunicorn, PostgreSQL and Redis. Targets: page >= 0.35, submit >= 0.20.
 
 The cache is Redis as in production (CACHE_URL, default db 5 on 127.0.0.1:6379), and the rate
 limit counts every submit there (with limits set out of reach, see bench_settings).
@@ -95,18 +95,50 @@ def prepare() -> str:
     return deputy.public_token
 
 
-def wrk(url: str, duration: int, connections: int, script: str) -> tuple[float, float]:
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time so far (user + system) of the machine, the gunicorn processes, PostgreSQL and Redis."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    found = {"machine": (sum(fields) - fields[3] - fields[4]) / CLOCK_TICKS, "gunicorn": 0.0, "postgres": 0.0,
+             "redis": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:  # ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        used = sum(int(x) for x in stat[stat.rindex(")") + 2:].split()[11:13]) / CLOCK_TICKS
+        if b"gunicorn" in cmdline:
+            found["gunicorn"] += used
+        elif name in ("postgres", "postmaster"):
+            found["postgres"] += used
+        elif name.startswith("redis-server"):
+            found["redis"] += used
+    return found
+
+
+def wrk(url: str, duration: int, connections: int, script: str) -> tuple[float, float, dict[str, float]]:
+    """Requests per second, p95 in ms, and the CPU milliseconds per request (machine, gunicorn, …)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script + LUA_REPORT)
+    before = cpu_seconds()
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", f.name, url],
                          capture_output=True, text=True, check=True).stdout
+    after = cpu_seconds()
     os.unlink(f.name)
     m = re.search(r"BENCH rps=([\d.]+) p95_ms=([\d.]+) errors=(\d+)", out)
     if not m:
         raise SystemExit(out)
     if int(m.group(3)):
         print(f"  warning: {m.group(3)} errors for {url}")
-    return float(m.group(1)), float(m.group(2))
+    served = float(m.group(1)) * duration
+    return float(m.group(1)), float(m.group(2)), {k: (after[k] - before[k]) * 1000 / served for k in after}
 
 
 def main() -> None:
@@ -133,7 +165,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{PORT}"
     page_path = f"/p/d/{token}/"
     form_path = f"/p/d/{token}/opinion/"
-    rounds: list[dict[str, tuple[float, float]]] = []
+    rounds: list[dict[str, tuple[float, float, dict[str, float]]]] = []
     try:
         for _ in range(50):
             try:
@@ -173,6 +205,12 @@ def main() -> None:
         print(f"{name:28} {statistics.median(r[name][0] for r in rounds):9.1f} "
               f"{statistics.median(r[name][1] for r in rounds):8.2f} {ratios[name]:6.2f}   "
               + " ".join(f"{x:.2f}" for x in per_round))
+    # Where the time goes: the CPU the machine spent per request, and the share of each process
+    # (wrk, the kernel's own threads and the rest make up the difference).
+    print(f"\n{'CPU ms per request':28} {'machine':>9} {'gunicorn':>9} {'postgres':>9} {'redis':>9}")
+    for name in rounds[0]:
+        cpu = {k: statistics.median(r[name][2][k] for r in rounds) for k in rounds[0][name][2]}
+        print(f"{name:28} {cpu['machine']:9.3f} {cpu['gunicorn']:9.3f} {cpu['postgres']:9.3f} {cpu['redis']:9.3f}")
     pages = min(ratios["deputy's page (GET)"], ratios["opinion form page (GET)"])
     submit = ratios["submit (POST, 1 write)"]
     print(f"targets: pages >= 0.35 ({'met' if pages >= 0.35 else 'MISSED'}), "

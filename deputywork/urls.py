@@ -17,8 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Each app owns its own address space; an app without pages yet adds nothing.
-for app in ("deputies", "liaison", "suggestions", "bulletins"):
+# Each app owns its own address space; an app without pages yet adds nothing. The resolver
+# tries patterns in order: the residents' pages (a deputy's, the opinion form) come first.
+for app in ("deputies", "suggestions", "liaison", "bulletins"):
     try:
         urlpatterns.append(path("", include(f"{app}.urls")))
     except ModuleNotFoundError as exc:

@@ -71,7 +71,8 @@ class OpinionForm(forms.Form):
     )
     category = forms.ModelChoiceField(label=_("类别"), queryset=Category.objects.filter(active=True),
                                       required=False, empty_label=_("（不确定可不选）"))
-    place = VillageChoiceField(label=_("所在村（社区）"), queryset=Region.objects.none(), required=False,
+    # Its villages are set per form (the recipient's township), so none are copied along with the field.
+    place = VillageChoiceField(label=_("所在村（社区）"), queryset=None, required=False,
                                empty_label=_("（请选择）"))
     place_detail = forms.CharField(label=_("具体位置"), max_length=100, required=False,
                                    widget=forms.TextInput(attrs={"placeholder": _("如：北关村东头桥边")}))
@@ -92,7 +93,8 @@ class OpinionForm(forms.Form):
 
     def __init__(self, *args: Any, region: Region | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = village_choices(region)
+        # The field takes a copy of what it is given, so the query built once is handed over as is.
+        self.fields["place"].queryset = _village_query(region.prefix if region is not None else "")
 
     def clean_resident_phone(self) -> str:
         return "".join(self.cleaned_data.get("resident_phone", "").split())
