@@ -276,6 +276,12 @@ def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int
               _row_json(event, statement.event_fields), _row_json(OpinionNotice(), statement.notice_fields), notify]
     connection.ensure_connection()
     session = connection.connection
+    if session in _UNSURE:
+        # A string with PREPARE failed in this session, and PREPARE outlives a failed transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [statement.name])
+            (_PREPARED.add if cursor.fetchone() else _PREPARED.discard)(session)
+        _UNSURE.discard(session)
     # Outside a transaction a failed string leaves nothing behind, so it can be sent again
     # when the session turns out to have the statement after all, or not to have it.
     retry = not connection.in_atomic_block
@@ -288,10 +294,14 @@ def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int
                     pass
                 pk, found = cursor.fetchone()
         except DatabaseError as exc:
-            if not retry or getattr(exc.__cause__, "sqlstate", None) not in ("26000", "42P05"):
+            code = getattr(exc.__cause__, "sqlstate", None)
+            if code in ("26000", "42P05"):  # no such statement here (DEALLOCATE, a pooler); already here
+                (_PREPARED.discard if prepared else _PREPARED.add)(session)
+            elif not prepared:
+                _UNSURE.add(session)
+            if not retry or code not in ("26000", "42P05"):
                 raise
-            retry = False  # 26000: no such statement here (DEALLOCATE, a pooler); 42P05: already here
-            (_PREPARED.discard if prepared else _PREPARED.add)(session)
+            retry = False
             continue
         _PREPARED.add(session)
         break
@@ -302,12 +312,15 @@ def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int
     return None
 
 
-# The PostgreSQL sessions (psycopg connections) that hold the prepared store statement.
+# The PostgreSQL sessions (psycopg connections) that hold the prepared store statement, and
+# those where it is not known (a string with PREPARE failed: did the PREPARE run?).
 _PREPARED: weakref.WeakSet = weakref.WeakSet()
+_UNSURE: weakref.WeakSet = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
 class StoreStatement:
+    name: str
     prepare: str  # PREPARE …; (once per database session)
     execute: str  # the lock, then EXECUTE …, with %s for psycopg to bind on the client
     opinion_fields: tuple
@@ -364,7 +377,7 @@ def _store_statement() -> StoreStatement:
     prepare = f"PREPARE {name} ({', '.join(types)}) AS {body}; "
     # The list of users is cast: psycopg types an empty list as text[].
     execute = f"SELECT pg_advisory_xact_lock(%s); EXECUTE {name} ({'%s, ' * (len(types) - 1)}%s::bigint[])"
-    return StoreStatement(prepare.replace("%", "%%"), execute, o_fields, e_fields, n_fields)
+    return StoreStatement(name, prepare.replace("%", "%%"), execute, o_fields, e_fields, n_fields)
 
 
 def _row_json(obj: models.Model, fields: tuple) -> str:
