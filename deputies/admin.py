@@ -18,7 +18,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from deputies import posters, qr, roster, selectors, services
+from deputies import posters, roster, selectors, services
 from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
 from deputies.resources import GroupResource, RosterResource
 from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin, StaffInlineMixin
@@ -298,8 +298,7 @@ class DeputyAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
 
     @admin.action(description=_("下载所选代表的二维码海报（PDF）"))
     def download_posters(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        people = posters.deputies_for_posters(queryset.order_by("name", "pk"))
-        response = HttpResponse(qr.render_posters([posters.deputy_poster(d) for d in people]),
+        response = HttpResponse(posters.batch_posters(deputies=queryset.order_by("name", "pk")),
                                 content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="posters.pdf"'
         return response
@@ -440,8 +439,7 @@ class ActivityGroupAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
 
     @admin.action(description=_("下载所选小组的二维码海报（PDF）"))
     def download_posters(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        response = HttpResponse(qr.render_posters([posters.group_poster(g) for g in queryset]),
-                                content_type="application/pdf")
+        response = HttpResponse(posters.batch_posters(groups=queryset), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="group-posters.pdf"'
         return response
 

@@ -296,3 +296,36 @@ def test_the_portal_shows_the_stations_a_deputy_receives_residents_at(client, ch
     station.deputies.add(chengguan_deputy)
     text = client.get(reverse("deputies:portal")).content.decode()
     assert "城关镇代表联络站" in text and "每月15日 9:00–11:30" in text
+
+
+def test_admin_poster_batches_name_each_countys_office_in_a_fixed_number_of_queries(
+        admin_client, county, township, django_assert_max_num_queries):
+    from deputies.models import ActivityGroup
+    from tests.factories import RegionFactory
+
+    shenqiu = RegionFactory(code="411624000000", name="沈丘县", parent=county.parent.parent)
+    places = [RegionFactory(code="411025100201", name="北关村", parent=township),
+              RegionFactory(code="411624100201", name="东关社区",
+                            parent=RegionFactory(code="411624100000", name="槐店回族镇", parent=shenqiu))]
+    people = [DeputyFactory(name=f"代表{i}", residence=places[i % 2]) for i in range(6)]
+    for i, person in enumerate(people):
+        MembershipFactory(deputy=person, group__region=places[i % 2].parent, group__name=f"第{i}小组")
+    changelist = reverse("admin:deputies_deputy_changelist")
+    # However many posters: session and user, the changelist's filters (regions, groups) and
+    # counts (2); then the deputies, their seats, their groups and the counties' names (one
+    # query for all six footers: before, one per poster).
+    with django_assert_max_num_queries(12):
+        response = admin_client.post(changelist, {"action": "download_posters",
+                                                  "_selected_action": [p.pk for p in people]})
+    footers = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+    assert len(footers) == 6
+    assert sum("襄城县人大常委会代表工作委员会" in text for text in footers) == 3
+    assert sum("沈丘县人大常委会代表工作委员会" in text for text in footers) == 3
+    groups = reverse("admin:deputies_activitygroup_changelist")
+    chosen = list(ActivityGroup.objects.values_list("pk", flat=True))
+    # Session, user, the changelist's filter (regions, twice) and counts (2); the groups with
+    # their regions, their members, the counties' names.
+    with django_assert_max_num_queries(9):
+        response = admin_client.post(groups, {"action": "download_posters", "_selected_action": chosen})
+    footers = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+    assert len(footers) == 6 and sum("沈丘县人大常委会" in text for text in footers) == 3
