@@ -274,6 +274,13 @@ def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int
     params = [int(opinion.fingerprint[:15], 16),  # the lock's key fits a bigint
               opinion.fingerprint, since, _row_json(opinion, statement.opinion_fields),
               _row_json(event, statement.event_fields), _row_json(OpinionNotice(), statement.notice_fields), notify]
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        # A pooler in transaction mode: the next transaction may run in another session.
+        with connection.cursor() as cursor:
+            cursor.execute(statement.direct, params)
+            cursor.nextset()
+            pk, found = cursor.fetchone()
+        return _stored(opinion, pk, found)
     connection.ensure_connection()
     session = connection.connection
     if session in _UNSURE:
@@ -305,6 +312,10 @@ def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int
             continue
         _PREPARED.add(session)
         break
+    return _stored(opinion, pk, found)
+
+
+def _stored(opinion: Opinion, pk: int, found: bool) -> int | None:
     if found:
         return pk
     # The dates were set on the instance as they were prepared (pre_save), as a save() does.
@@ -323,6 +334,7 @@ class StoreStatement:
     name: str
     prepare: str  # PREPARE …; (once per database session)
     execute: str  # the lock, then EXECUTE …, with %s for psycopg to bind on the client
+    direct: str  # the lock and the statement itself, for sessions that cannot keep it
     opinion_fields: tuple
     event_fields: tuple
     notice_fields: tuple
@@ -339,45 +351,55 @@ def _store_statement() -> StoreStatement:
     one took psycopg longer on the client than the rest of the submit's database work. The
     advisory lock stays a statement of its own ahead of EXECUTE: in READ COMMITTED each
     statement takes its own snapshot, and the look-up's must come after the lock is held. A
-    session keeps the statement between transactions (with a pooler in transaction mode it
-    may not: `_store_once` then sends PREPARE again, outside a transaction).
+    session keeps the statement between transactions; behind a pooler in transaction mode it
+    may not, and such a database is set DISABLE_SERVER_SIDE_CURSORS (as Django asks): the
+    statement then goes whole each time (`direct`).
     """
     quote = connection.ops.quote_name
+    # The parameters, in the order they appear in the statement: the fingerprint, `since`, the
+    # three rows, the users to notify.
     types = [Opinion._meta.get_field(name).db_type(connection) for name in ("fingerprint", "submitted_at")]
+    types += ["jsonb"] * 3 + ["bigint[]"]
+    fields: list[tuple] = []
 
-    def insert(model: type[models.Model], source: str, **sql: str) -> tuple[str, tuple]:
-        """INSERT INTO model (…) SELECT …, the row read from a JSON parameter as `r`."""
-        types.append("jsonb")
-        names, values, fields = [], [], []
+    def insert(model: type[models.Model], row: str, before: str = "", after: str = "", **sql: str) -> str:
+        """INSERT INTO model (…) SELECT …, the row read from the JSON parameter `row` as `r`."""
+        names, values, taken = [], [], []
         for field in model._meta.local_concrete_fields:
             if field.primary_key:
                 continue
             names.append(quote(field.column))
             values.append(sql.get(field.attname, f"r.{quote(field.column)}"))
             if field.attname not in sql:
-                fields.append(field)
+                taken.append(field)
+        fields.append(tuple(taken))
         table = quote(model._meta.db_table)
         return (f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
-                f"FROM {source}jsonb_populate_record(NULL::{table}, ${len(types)}) AS r"), tuple(fields)
+                f"FROM {before}jsonb_populate_record(NULL::{table}, {row}) AS r{after}")
 
-    store_opinion, o_fields = insert(Opinion, "")
-    store_event, e_fields = insert(OpinionEvent, "stored, ", opinion_id="stored.id")
-    store_notices, n_fields = insert(OpinionNotice, f"stored, unnest(${len(types) + 2}) AS u(id), ",
-                                     opinion_id="stored.id", user_id="u.id")
-    types.append("bigint[]")
-    body = (  # noqa: S608 - table and column names only; every value is a parameter
-        f"WITH existing AS (SELECT id FROM {quote(Opinion._meta.db_table)} WHERE fingerprint = $1 "
-        f"AND submitted_at >= $2 LIMIT 1), "
-        f"stored AS ({store_opinion} WHERE NOT EXISTS (SELECT FROM existing) RETURNING id), "
-        f"event AS ({store_event}), "
-        f"notice AS ({store_notices} ON CONFLICT DO NOTHING) "
-        f"SELECT id, false FROM stored UNION ALL SELECT id, true FROM existing")
+    def body(p: list[str]) -> str:
+        fields.clear()
+        store_opinion = insert(Opinion, p[2])
+        store_event = insert(OpinionEvent, p[3], "stored, ", opinion_id="stored.id")
+        store_notices = insert(OpinionNotice, p[4], "stored, ", f", unnest({p[5]}) AS u(id)",
+                               opinion_id="stored.id", user_id="u.id")
+        return (  # noqa: S608 - table and column names only; every value is a parameter
+            f"WITH existing AS (SELECT id FROM {quote(Opinion._meta.db_table)} WHERE fingerprint = {p[0]} "
+            f"AND submitted_at >= {p[1]} LIMIT 1), "
+            f"stored AS ({store_opinion} WHERE NOT EXISTS (SELECT FROM existing) RETURNING id), "
+            f"event AS ({store_event}), "
+            f"notice AS ({store_notices} ON CONFLICT DO NOTHING) "
+            f"SELECT id, false FROM stored UNION ALL SELECT id, true FROM existing")
+
+    prepared = body([f"${i}" for i in range(1, len(types) + 1)])
     # The name carries the text's digest: a changed model never meets an older statement.
-    name = "opinion_store_" + hashlib.sha256(body.encode()).hexdigest()[:12]
-    prepare = f"PREPARE {name} ({', '.join(types)}) AS {body}; "
-    # The list of users is cast: psycopg types an empty list as text[].
-    execute = f"SELECT pg_advisory_xact_lock(%s); EXECUTE {name} ({'%s, ' * (len(types) - 1)}%s::bigint[])"
-    return StoreStatement(name, prepare.replace("%", "%%"), execute, o_fields, e_fields, n_fields)
+    name = "opinion_store_" + hashlib.sha256(prepared.encode()).hexdigest()[:12]
+    lock = "SELECT pg_advisory_xact_lock(%s); "
+    return StoreStatement(
+        name=name, prepare=f"PREPARE {name} ({', '.join(types)}) AS {prepared}; ".replace("%", "%%"),
+        execute=f"{lock}EXECUTE {name} ({', '.join(f'%s::{t}' for t in types)})",
+        direct=lock + body([f"%s::{t}" for t in types]),
+        opinion_fields=fields[0], event_fields=fields[1], notice_fields=fields[2])
 
 
 def _row_json(obj: models.Model, fields: tuple) -> str:

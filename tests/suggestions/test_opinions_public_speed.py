@@ -302,3 +302,26 @@ def test_a_failed_first_submit_in_a_transaction_leaves_the_next_one_working(depu
     with transaction.atomic():
         opinion_submit(content="第三条：村里的饮水井需要清淤。", deputy=deputy, consent=True, sender="10.5.5.1")
     assert Opinion.objects.count() == 2 and len(_prepared_statements()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_a_transaction_pooler_the_submit_sends_its_statement_whole(deputy_user, monkeypatch,
+                                                                         django_assert_num_queries):
+    from django.db import connection
+
+    from suggestions.services_opinions import opinion_submit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared on PostgreSQL only")
+    # What Django asks of a database behind PgBouncer in transaction mode.
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    connection.close()
+    deputy = deputy_user.deputy
+    with django_assert_num_queries(1):  # the lock, the look-up and the three inserts
+        first = opinion_submit(content="第一条：村口路灯坏了很久，晚上出行不便。", deputy=deputy, consent=True,
+                               sender="10.6.6.1")
+    again = opinion_submit(content="第一条：村口路灯坏了很久，晚上出行不便。", deputy=deputy, consent=True,
+                           sender="10.6.6.1")
+    assert first.created and not again.created and again.opinion.pk == first.opinion.pk
+    assert _prepared_statements() == [] and Opinion.objects.count() == 1
+    assert first.opinion.notices.get().user == deputy_user and first.opinion.events.count() == 1
