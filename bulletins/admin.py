@@ -61,8 +61,9 @@ class ArticleForm(forms.ModelForm):
         if self.user is not None and bulletin is not None and "bulletin" in self.fields:
             if not region_within_scope(self.user, bulletin.region):
                 self.add_error("bulletin", _("只能把文章放进本单位的简报。"))
-            elif bulletin.is_published:
-                self.add_error("bulletin", _("这一期已印发，不能再加入或改动文章；请先撤回为草稿。"))
+            elif bulletin.is_published or (self.instance.pk and self.instance.bulletin.is_published):
+                # Neither into an issued bulletin nor out of one (the instance holds the old value).
+                self.add_error("bulletin", services.PUBLISHED_ARTICLES)
         if not self._errors:  # a field already in error would be checked with its old value
             # A copy: the form's own instance is filled in later, by ModelForm._post_clean.
             article = construct_instance(self, copy.copy(self.instance))

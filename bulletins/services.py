@@ -81,9 +81,18 @@ def article_validate(*, article: Article) -> None:
         raise ValidationError({"stats_end": "统计截止日不能早于起始日。"})
 
 
+PUBLISHED_ARTICLES = "这一期已印发，不能再加入或改动文章；请先撤回为草稿。"
+
+
 def article_save(*, article: Article) -> Article:
-    """Save an article edited through a form; it goes to the end of the issue when new."""
+    """Save an article edited through a form; it goes to the end of the issue when new.
+
+    An issued bulletin keeps its articles as issued: none is added to it, changed in it or
+    moved out of it (until it is withdrawn to a draft)."""
     article_validate(article=article)
+    before = Article.objects.filter(pk=article.pk).select_related("bulletin").first() if article.pk else None
+    if article.bulletin.is_published or (before is not None and before.bulletin.is_published):
+        raise ValidationError({"bulletin": PUBLISHED_ARTICLES})
     if article.pk is None and not article.position:
         last = article.bulletin.articles.order_by("-position").values_list("position", flat=True).first()
         article.position = (last or 0) + 1

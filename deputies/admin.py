@@ -97,7 +97,7 @@ class ScopedRowInline(StaffInlineMixin, admin.TabularInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = type(formset.form.__name__, (formset.form,), {"user": request.user})
+        formset.form.user = request.user  # a form class made for this request
         return formset
 
 

@@ -43,12 +43,14 @@ class Congress(models.Model):
         verbose_name_plural = _("人民代表大会")
         ordering = ["-start_date", "level"]
         constraints = [
-            models.UniqueConstraint(fields=["level", "region", "term"], name="deputies_congress_unique_term"),
+            models.UniqueConstraint(fields=["level", "region", "term"], name="deputies_congress_unique_term",
+                                    violation_error_message=_("这一级人大的这一届已经存在。")),
             models.CheckConstraint(condition=Q(level__in=CongressLevel.values), name="deputies_congress_level_valid"),
             models.CheckConstraint(condition=Q(term__gte=1), name="deputies_congress_term_positive"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
                 name="deputies_congress_ends_after_start",
+                violation_error_message=_("届满日期要晚于起始日期。"),
             ),
         ]
 
@@ -176,12 +178,14 @@ class Mandate(models.Model):
         ordering = ["congress__level", "-congress__start_date"]
         constraints = [
             models.UniqueConstraint(fields=["deputy", "congress"], condition=Q(status="active"),
-                                    name="deputies_mandate_one_active_seat_per_congress"),
+                                    name="deputies_mandate_one_active_seat_per_congress",
+                                    violation_error_message=_("该代表已是这一届人大的在任代表。")),
             models.CheckConstraint(condition=Q(status__in=MandateStatus.values), name="deputies_mandate_status_valid"),
             models.CheckConstraint(
                 condition=(Q(status="active", ended_on__isnull=True, end_reason="")
                            | (Q(status="ended", ended_on__isnull=False) & ~Q(end_reason=""))),
                 name="deputies_mandate_end_date_and_reason_when_ended",
+                violation_error_message=_("在任的代表资格不填终止日期和原因；已终止的要填写终止日期和原因。"),
             ),
         ]
 
@@ -217,7 +221,8 @@ class ActivityGroup(models.Model):
         verbose_name_plural = _("代表活动小组")
         ordering = ["region__code", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="deputies_activitygroup_unique_name"),
+            models.UniqueConstraint(fields=["region", "name"], name="deputies_activitygroup_unique_name",
+                                    violation_error_message=_("本地区已有同名的代表活动小组。")),
             models.CheckConstraint(condition=Q(kind__in=GroupKind.values), name="deputies_activitygroup_kind_valid"),
         ]
 
@@ -246,14 +251,17 @@ class Membership(models.Model):
         ordering = ["group", "role", "deputy__name"]
         constraints = [
             models.UniqueConstraint(fields=["group"], condition=Q(role="leader", ended_on__isnull=True),
-                                    name="deputies_membership_one_current_leader"),
+                                    name="deputies_membership_one_current_leader",
+                                    violation_error_message=_("这个小组已有组长：请先把原组长改为组员。")),
             models.UniqueConstraint(fields=["group", "deputy"], condition=Q(ended_on__isnull=True),
-                                    name="deputies_membership_one_current_per_deputy"),
+                                    name="deputies_membership_one_current_per_deputy",
+                                    violation_error_message=_("该代表已在这个小组中。")),
             models.CheckConstraint(condition=Q(role__in=GroupRole.values), name="deputies_membership_role_valid"),
             models.CheckConstraint(
                 condition=(Q(ended_on__isnull=True) | Q(started_on__isnull=True)
                            | Q(ended_on__gte=models.F("started_on"))),
                 name="deputies_membership_ends_after_start",
+                violation_error_message=_("退出日期不能早于加入日期。"),
             ),
         ]
 

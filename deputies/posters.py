@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from deputies.models import ActivityGroup, CongressLevel, Deputy, GroupRole, Mandate, MandateStatus, Membership
+from deputies.models import ActivityGroup, CongressLevel, Deputy, GroupRole, Mandate, MandateStatus
 from deputies.qr import Poster, public_url, render_posters
-from deputies.selectors import active_mandates, current_memberships
+from deputies.selectors import active_mandates, current_members, current_memberships
 from deputywork.models import Region, RegionLevel
 
 DEPUTY_CALL = "扫一扫，向代表反映意见建议"
@@ -143,9 +143,7 @@ def deputies_for_posters(qs: QuerySet[Deputy]) -> QuerySet[Deputy]:
 
 
 def groups_for_posters(qs: QuerySet[ActivityGroup]) -> QuerySet[ActivityGroup]:
-    members = Membership.objects.filter(ended_on__isnull=True).select_related("deputy").order_by("role", "deputy__name")
-    return qs.select_related("region").prefetch_related(
-        Prefetch("memberships", queryset=members, to_attr="current_memberships"))
+    return qs.select_related("region").prefetch_related(None).prefetch_related(current_members())
 
 
 def batch_posters(*, deputies: QuerySet[Deputy] | None = None, groups: QuerySet[ActivityGroup] | None = None) -> bytes:

@@ -83,11 +83,15 @@ def deputy_public(token: str) -> Deputy | None:
             .prefetch_related(active_mandates(), current_memberships(), *active_stations()).first())
 
 
+def current_members() -> Prefetch:
+    """A group's current members, leaders first, as `group.current_memberships`."""
+    return Prefetch("memberships", queryset=Membership.objects.filter(ended_on__isnull=True)
+                    .select_related("deputy").order_by("role", "deputy__name"), to_attr="current_memberships")
+
+
 def group_public(token: str) -> ActivityGroup | None:
-    members = Prefetch("memberships", queryset=Membership.objects.filter(ended_on__isnull=True)
-                       .select_related("deputy").order_by("role", "deputy__name"), to_attr="current_memberships")
     return (ActivityGroup.objects.filter(public_token=token, active=True).select_related("region")
-            .prefetch_related(members).first())
+            .prefetch_related(current_members()).first())
 
 
 def groups_visible_to(user: Any) -> QuerySet[ActivityGroup]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deputies.models import Deputy
 from liaison.models import ActivityDayStatus, DutyShift, InvestmentProject, Participation, ReceptionEntry, Training
@@ -83,6 +84,14 @@ def rate(part: int, whole: int) -> str:
 
 
 # --- liaison's own sections ------------------------------------------------------------------
+
+
+def attendance_rate(activity: Any, today: Any = None) -> str:
+    """An activity's attendance (signed ÷ invited, annotated on it), or 未开展 while it is still to
+    come: no attendance yet is not 0%. The staff list and its export both show this."""
+    if activity.date > (today or timezone.localdate()):
+        return _("未开展")
+    return rate(activity.signed_count, activity.invited_count)
 
 
 def _activities(deputies: Sequence[Deputy], year: int) -> dict[int, RecordSection]:

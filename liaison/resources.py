@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from import_export import fields
 
 from deputywork.admin_base import NamedResource
 from liaison.models import Activity, LiaisonStation
-from liaison.record import rate
+from liaison.record import attendance_rate
 
 
 class StationResource(NamedResource):
@@ -99,5 +98,4 @@ class ActivityResource(NamedResource):
         return f"{obj.activity_day.date:%Y-%m-%d}" if obj.activity_day_id else ""
 
     def d_rate(self, obj: Activity) -> str:
-        # As the list page: an activity still to come has no attendance yet.
-        return rate(obj.signed_count, obj.invited_count) if obj.date <= timezone.localdate() else "未开展"
+        return attendance_rate(obj)

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy
@@ -23,7 +22,7 @@ from liaison.forms import DisputeMoveForm, OwnActivityForm, ReceptionForm
 from liaison.models import ActivityDayStatus, ActivityKind, DisputeStatus, Participation
 from liaison.pdf import render_pdf
 from liaison.privacy import mask_name, mask_phone, may_see_visitor
-from liaison.record import performance_record, performance_records, rate
+from liaison.record import attendance_rate, performance_record, performance_records
 
 deputy_required = role_required(Role.DEPUTY)
 
@@ -185,8 +184,7 @@ def staff_activities(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for a in page:
-        # An activity still to come has no attendance yet: not 0%.
-        a.rate = rate(a.signed_count, a.invited_count) if a.date <= today else _("未开展")
+        a.rate = attendance_rate(a, today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "liaison/staff_activities.html", {

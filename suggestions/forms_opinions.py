@@ -38,19 +38,18 @@ class MultiplePhotoField(forms.FileField):
         return [image_reencode(upload=f, max_side=PHOTO_MAX_SIDE).read() for f in files]
 
 
-def village_choices(region: Region | None) -> Any:
-    """Villages and communities under `region` (a township, or every one in a county)."""
-    # A fresh copy of a query built once per prefix: building the filters costs more than
-    # copying them, and the public form builds this on every submit.
-    return _village_query(region.prefix if region is not None else "").all()
-
-
 @functools.lru_cache(maxsize=512)
 def _village_query(prefix: str) -> Any:
+    """Villages and communities under a township's (or a county's) code prefix, every one for "".
+
+    Built once per prefix, because building the filters costs more than copying them and the
+    public form needs this on every submit. Never evaluated itself: a ModelChoiceField takes a
+    copy of the queryset it is given.
+    """
     qs = Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent")
     if prefix:
         qs = qs.filter(code__startswith=prefix)
-    return qs.order_by("code")  # never evaluated itself: callers get copies
+    return qs.order_by("code")
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -93,7 +92,6 @@ class OpinionForm(forms.Form):
 
     def __init__(self, *args: Any, region: Region | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The field takes a copy of what it is given, so the query built once is handed over as is.
         self.fields["place"].queryset = _village_query(region.prefix if region is not None else "")
 
     def clean_resident_phone(self) -> str:

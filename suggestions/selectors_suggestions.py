@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -152,12 +152,22 @@ def mask_personal_text(text: str, names: Iterable[str] = ()) -> str:
     """Text as shown to the public: ID numbers (4110**********1234), mobile numbers
     (139****5678) and the given residents' names (赵**) masked. Deputies' and units' names stay:
     a deputy answers for a public office (DESIGN.md: residents' data is what stays private)."""
-    text = text.translate(FULL_WIDTH_DIGITS)
-    text = ID_NUMBER.sub(lambda m: m[0][:4] + "*" * (len(m[0]) - 8) + m[0][-4:], text)
-    text = MOBILE.sub(lambda m: mask_phone(re.sub(r"[^0-9]", "", m[0])[-11:]), text)
+    text = _masked(ID_NUMBER, lambda found: found[:4] + "*" * (len(found) - 8) + found[-4:], text)
+    text = _masked(MOBILE, lambda found: mask_phone(re.sub(r"[^0-9]", "", found)[-11:]), text)
     for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
         text = text.replace(name, mask_name(name))
     return text
+
+
+def _masked(pattern: re.Pattern, mask: Callable[[str], str], text: str) -> str:
+    """`text` with each match of `pattern` replaced by its mask. Matched as if full-width digits
+    were plain ones (one character for one, so the places agree); the rest keeps its own digits."""
+    plain = text.translate(FULL_WIDTH_DIGITS)
+    parts, last = [], 0
+    for m in pattern.finditer(plain):
+        parts += [text[last:m.start()], mask(m[0])]
+        last = m.end()
+    return "".join(parts) + text[last:]
 
 
 def public_reply_text(suggestion: Suggestion, reply: Reply) -> str:

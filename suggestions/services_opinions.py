@@ -274,45 +274,34 @@ def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int
     params = [int(opinion.fingerprint[:15], 16),  # the lock's key fits a bigint
               opinion.fingerprint, since, _row_json(opinion, statement.opinion_fields),
               _row_json(event, statement.event_fields), _row_json(OpinionNotice(), statement.notice_fields), notify]
-    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
-        # A pooler in transaction mode: the next transaction may run in another session.
-        with connection.cursor() as cursor:
-            cursor.execute(statement.direct, params)
-            cursor.nextset()
-            pk, found = cursor.fetchone()
-        return _stored(opinion, pk, found)
+    if connection.in_atomic_block or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        # Inside the caller's transaction (photos, an entry by staff) a failed string could not be
+        # sent again, and behind a pooler in transaction mode the next transaction may run in
+        # another session: the statement goes whole, unprepared.
+        return _stored(opinion, *_run(statement.direct, params))
     connection.ensure_connection()
     session = connection.connection
-    if session in _UNSURE:
-        # A string with PREPARE failed in this session, and PREPARE outlives a failed transaction.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [statement.name])
-            (_PREPARED.add if cursor.fetchone() else _PREPARED.discard)(session)
-        _UNSURE.discard(session)
-    # Outside a transaction a failed string leaves nothing behind, so it can be sent again
-    # when the session turns out to have the statement after all, or not to have it.
-    retry = not connection.in_atomic_block
-    while True:
-        prepared = session in _PREPARED
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(statement.execute if prepared else statement.prepare + statement.execute, params)
-                while cursor.nextset():
-                    pass
-                pk, found = cursor.fetchone()
-        except DatabaseError as exc:
-            code = getattr(exc.__cause__, "sqlstate", None)
-            if code in ("26000", "42P05"):  # no such statement here (DEALLOCATE, a pooler); already here
-                (_PREPARED.discard if prepared else _PREPARED.add)(session)
-            elif not prepared:
-                _UNSURE.add(session)
-            if not retry or code not in ("26000", "42P05"):
-                raise
-            retry = False
-            continue
-        _PREPARED.add(session)
-        break
-    return _stored(opinion, pk, found)
+    prepared = session in _PREPARED
+    try:
+        found = _run(statement.execute if prepared else statement.prepare + statement.execute, params)
+    except DatabaseError as exc:
+        # Outside a transaction a failed string leaves nothing behind (but a PREPARE, which
+        # outlives it), so it is sent again when the session turns out to lack the statement
+        # (26000: DEALLOCATE, a pooler) or to hold it already (42P05).
+        if getattr(exc.__cause__, "sqlstate", None) not in ("26000", "42P05"):
+            raise
+        found = _run(statement.prepare + statement.execute if prepared else statement.execute, params)
+    _PREPARED.add(session)
+    return _stored(opinion, *found)
+
+
+def _run(sql: str, params: list) -> tuple[int, bool]:
+    """The id of the opinion stored or found, and whether it was found: the last statement's row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while cursor.nextset():
+            pass
+        return cursor.fetchone()
 
 
 def _stored(opinion: Opinion, pk: int, found: bool) -> int | None:
@@ -323,15 +312,12 @@ def _stored(opinion: Opinion, pk: int, found: bool) -> int | None:
     return None
 
 
-# The PostgreSQL sessions (psycopg connections) that hold the prepared store statement, and
-# those where it is not known (a string with PREPARE failed: did the PREPARE run?).
+# The PostgreSQL sessions (psycopg connections) known to hold the prepared store statement.
 _PREPARED: weakref.WeakSet = weakref.WeakSet()
-_UNSURE: weakref.WeakSet = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
 class StoreStatement:
-    name: str
     prepare: str  # PREPARE …; (once per database session)
     execute: str  # the lock, then EXECUTE …, with %s for psycopg to bind on the client
     direct: str  # the lock and the statement itself, for sessions that cannot keep it
@@ -360,46 +346,45 @@ def _store_statement() -> StoreStatement:
     # three rows, the users to notify.
     types = [Opinion._meta.get_field(name).db_type(connection) for name in ("fingerprint", "submitted_at")]
     types += ["jsonb"] * 3 + ["bigint[]"]
-    fields: list[tuple] = []
+    # The columns each row fills from its JSON; the others are SQL (the new opinion's id, the user).
+    computed = {OpinionEvent: {"opinion_id": "stored.id"},
+                OpinionNotice: {"opinion_id": "stored.id", "user_id": "u.id"}}
 
-    def insert(model: type[models.Model], row: str, before: str = "", after: str = "", **sql: str) -> str:
+    def columns(model: type[models.Model]) -> list[models.Field]:
+        return [f for f in model._meta.local_concrete_fields if not f.primary_key]
+
+    def insert(model: type[models.Model], row: str, before: str = "", after: str = "") -> str:
         """INSERT INTO model (…) SELECT …, the row read from the JSON parameter `row` as `r`."""
-        names, values, taken = [], [], []
-        for field in model._meta.local_concrete_fields:
-            if field.primary_key:
-                continue
-            names.append(quote(field.column))
-            values.append(sql.get(field.attname, f"r.{quote(field.column)}"))
-            if field.attname not in sql:
-                taken.append(field)
-        fields.append(tuple(taken))
+        sql = computed.get(model, {})
+        names = ", ".join(quote(f.column) for f in columns(model))
+        values = ", ".join(sql.get(f.attname, f"r.{quote(f.column)}") for f in columns(model))
         table = quote(model._meta.db_table)
-        return (f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
+        return (f"INSERT INTO {table} ({names}) SELECT {values} "
                 f"FROM {before}jsonb_populate_record(NULL::{table}, {row}) AS r{after}")
 
     def body(p: list[str]) -> str:
-        fields.clear()
-        store_opinion = insert(Opinion, p[2])
-        store_event = insert(OpinionEvent, p[3], "stored, ", opinion_id="stored.id")
-        store_notices = insert(OpinionNotice, p[4], "stored, ", f", unnest({p[5]}) AS u(id)",
-                               opinion_id="stored.id", user_id="u.id")
         return (  # noqa: S608 - table and column names only; every value is a parameter
             f"WITH existing AS (SELECT id FROM {quote(Opinion._meta.db_table)} WHERE fingerprint = {p[0]} "
             f"AND submitted_at >= {p[1]} LIMIT 1), "
-            f"stored AS ({store_opinion} WHERE NOT EXISTS (SELECT FROM existing) RETURNING id), "
-            f"event AS ({store_event}), "
-            f"notice AS ({store_notices} ON CONFLICT DO NOTHING) "
+            f"stored AS ({insert(Opinion, p[2])} WHERE NOT EXISTS (SELECT FROM existing) RETURNING id), "
+            f"event AS ({insert(OpinionEvent, p[3], 'stored, ')}), "
+            f"notice AS ({insert(OpinionNotice, p[4], 'stored, ', f', unnest({p[5]}) AS u(id)')} "
+            f"ON CONFLICT DO NOTHING) "
             f"SELECT id, false FROM stored UNION ALL SELECT id, true FROM existing")
+
+    def row_fields(model: type[models.Model]) -> tuple:
+        return tuple(f for f in columns(model) if f.attname not in computed.get(model, {}))
 
     prepared = body([f"${i}" for i in range(1, len(types) + 1)])
     # The name carries the text's digest: a changed model never meets an older statement.
     name = "opinion_store_" + hashlib.sha256(prepared.encode()).hexdigest()[:12]
     lock = "SELECT pg_advisory_xact_lock(%s); "
     return StoreStatement(
-        name=name, prepare=f"PREPARE {name} ({', '.join(types)}) AS {prepared}; ".replace("%", "%%"),
+        prepare=f"PREPARE {name} ({', '.join(types)}) AS {prepared}; ".replace("%", "%%"),
         execute=f"{lock}EXECUTE {name} ({', '.join(f'%s::{t}' for t in types)})",
         direct=lock + body([f"%s::{t}" for t in types]),
-        opinion_fields=fields[0], event_fields=fields[1], notice_fields=fields[2])
+        opinion_fields=row_fields(Opinion), event_fields=row_fields(OpinionEvent),
+        notice_fields=row_fields(OpinionNotice))
 
 
 def _row_json(obj: models.Model, fields: tuple) -> str:

@@ -7,6 +7,11 @@ say: when its socket holds something to read, the server has closed it (a restar
 pg_terminate_backend, idle_session_timeout) or sent a message, and only then is Django's own
 check made, which tells the two apart. A session in a transaction, or after an error, is
 checked as Django checks it.
+
+What a look at the socket cannot see is a connection dropped without a word (a firewall or NAT
+forgetting an idle flow): its first query fails instead. CONN_MAX_AGE (60 s by default) closes a
+session long before such devices forget one; a longer CONN_MAX_AGE across such a network wants
+TCP keepalives in OPTIONS (keepalives_idle).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bulletins import rendering, services
-from bulletins.models import Article, Bulletin, BulletinStatus
+from bulletins.models import Bulletin, BulletinStatus
 from deputywork import figures
 from tests.factories import ArticleFactory, BulletinFactory
 
@@ -102,8 +102,8 @@ def test_published_pdf_is_stored_and_rendered_again_only_when_the_issue_changes(
     first = services.bulletin_pdf(bulletin=bulletin)
     assert first.startswith(b"%PDF") and len(renders) == 1  # served from storage
 
-    article = Article.objects.get(bulletin=bulletin)
-    services.article_update(article=article, title="改过的标题")
+    # The colophon corrected after issue (its articles stay as issued): printed again.
+    services.bulletin_update(bulletin=bulletin, copies=bulletin.copies + 10)
     bulletin.refresh_from_db()
     services.bulletin_pdf(bulletin=bulletin)
     assert len(renders) == 2

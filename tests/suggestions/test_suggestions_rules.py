@@ -353,6 +353,8 @@ def test_mask_personal_text_masks_ids_phones_and_residents_names():
                       "办公室0374-3312345。")
     for written in ("+8613912345678", "+86 139 1234 5678", "139-1234-5678", "１３９１２３４５６７８"):
         assert mask_personal_text(f"电话{written}。") == "电话139****5678。", written
+    # Other full-width digits are the reply's own: the building stays "１号楼".
+    assert mask_personal_text("１号楼前电话１３９１２３４５６７８。") == "１号楼前电话139****5678。"
 
 
 def test_the_second_clerks_assign_through_the_page_is_told_it_was_assigned(client, people):
