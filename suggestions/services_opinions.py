@@ -22,9 +22,10 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
+from redis.exceptions import NoScriptError
 
 from deputies.models import MOBILE_REGEX, ActivityGroup, Deputy
 from deputywork.models import Region, RegionLevel, User
@@ -78,10 +79,17 @@ return out
 """
 
 
-@functools.lru_cache(maxsize=4)  # one client per cache connection pool
-def _rate_script(client: Any) -> Any:
-    # EVALSHA, loading the script into Redis again should Redis have been restarted.
-    return client.register_script(RATE_SCRIPT)
+RATE_SCRIPT_SHA = hashlib.sha1(RATE_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis names scripts so
+
+
+def _run_rate_script(client: Any, keys: list[str], args: list[int]) -> list:
+    """EVALSHA, loading the script into Redis first if Redis does not know it (a restart)."""
+    # Straight to execute_command: redis-py's Script object checks each call for a pipeline.
+    try:
+        return client.execute_command("EVALSHA", RATE_SCRIPT_SHA, len(keys), *keys, *args)
+    except NoScriptError:
+        client.script_load(RATE_SCRIPT)
+        return client.execute_command("EVALSHA", RATE_SCRIPT_SHA, len(keys), *keys, *args)
 
 
 def rate_limit_hits(counters: list[tuple[str, int]], read: Sequence[str] = ()) -> tuple[list[float], dict]:
@@ -113,8 +121,7 @@ def rate_limit_hits(counters: list[tuple[str, int]], read: Sequence[str] = ()) -
         # make_key, not make_and_validate_key: the check is for memcached, these keys are ours.
         raw = [backend.make_key(key) for entry in keys for key in entry[:2]]
         raw += [backend.make_key(key) for key in read]
-        replies = _rate_script(client)(keys=raw, args=[len(keys), *(2 * window + 5 for _, _, window, _ in keys)],
-                                       client=client)
+        replies = _run_rate_script(client, raw, [len(keys), *(2 * window + 5 for _, _, window, _ in keys)])
         counts = [(int(replies[i]), int(replies[i + 1] or 0)) for i in range(0, 2 * len(keys), 2)]
         loads = backend._cache._serializer.loads
         found = {key: loads(value) for key, value in zip(read, replies[2 * len(keys):], strict=True)
@@ -195,6 +202,11 @@ def opinion_fingerprint(*, content: str, deputy_id: int | None, group_id: int | 
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# What `opinion_submit` does not take from its caller, left out of the field checks.
+_NOT_GIVEN = frozenset(f.name for f in Opinion._meta.fields) - {
+    "channel", "content", "place_detail", "resident_name", "resident_phone"}
+
+
 @dataclass(frozen=True)
 class Submitted:
     opinion: Opinion
@@ -222,19 +234,21 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
                                       station_id=station.pk if station else None)
     region = township_of(place) or opinion_target_region(deputy=deputy, group=group, station=station)
     region = township_of(region)
+    # Only the relations given: each one costs Django's descriptor a check, a missing one nothing.
+    relations = {name: value for name, value in (("deputy", deputy), ("group", group), ("station", station),
+                                                 ("reception", reception), ("region", region), ("place", place),
+                                                 ("category", category), ("entered_by", entered_by))
+                 if value is not None}
     opinion = Opinion(
-        channel=channel, deputy=deputy, group=group, station=station, reception=reception, region=region,
-        place=place, place_detail=place_detail, category=category, content=content,
-        resident_name=resident_name.strip(), resident_phone=resident_phone,
-        callback_ok=callback_ok and bool(resident_phone), consent=consent, entered_by=entered_by,
-        fingerprint=fingerprint,
+        channel=channel, place_detail=place_detail, content=content, resident_name=resident_name.strip(),
+        resident_phone=resident_phone, callback_ok=callback_ok and bool(resident_phone), consent=consent,
+        fingerprint=fingerprint, **relations,
     )
-    # Field rules only: the form checked the choices, the database checks keys and uniqueness.
-    opinion.full_clean(exclude=["tracking_code", "deputy", "group", "station", "reception", "region", "place",
-                                "category", "entered_by", "forwarded_to"], validate_unique=False,
-                       validate_constraints=False)
-    event = OpinionEvent(actor=entered_by, from_status="", to_status=OpinionStatus.SUBMITTED,
-                         note=Channel(channel).label, data={"channel": channel})
+    # The field rules (lengths, the phone, the channel) of what the caller gave: the other fields
+    # hold their defaults, and the database checks keys, uniqueness and constraints.
+    opinion.full_clean(exclude=_NOT_GIVEN, validate_unique=False, validate_constraints=False)
+    event = {"actor_id": entered_by.pk if entered_by else None, "from_status": "",
+             "to_status": OpinionStatus.SUBMITTED, "note": str(Channel(channel).label), "data": {"channel": channel}}
     photos = (photos or [])[:MAX_PHOTOS]
     # Without photos on PostgreSQL no transaction is opened here: the one statement string that
     # stores everything is a transaction by itself (or part of the caller's).
@@ -249,8 +263,9 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
     return Submitted(opinion, created=True)
 
 
-def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int | None:
-    """Store the opinion, its first event and the portal notices, unless a double tap did.
+def _store_once(opinion: Opinion, event: dict[str, Any], notify: list[int]) -> int | None:
+    """Store the opinion, its first event (`event`: its fields by attname) and the portal notices,
+    unless a double tap did.
 
     Returns the id of the opinion stored by the same fingerprint within DUPLICATE_WINDOW, or
     None once `opinion` is saved. Submissions with one fingerprint are serialised until the
@@ -265,15 +280,16 @@ def _store_once(opinion: Opinion, event: OpinionEvent, notify: list[int]) -> int
         existing_pk = existing.values_list("pk", flat=True).first()
         if existing_pk is None:
             opinion.save()
-            event.opinion = opinion
-            event.save()
+            OpinionEvent.objects.create(opinion=opinion, **event)
             OpinionNotice.objects.bulk_create([OpinionNotice(user_id=pk, opinion=opinion) for pk in notify],
                                               ignore_conflicts=True)
         return existing_pk
     statement = _store_statement()
+    now = opinion.submitted_at = opinion.updated_at = timezone.now()  # as a save() sets them
+    rows = [_row(statement.opinion_fields, opinion.__dict__, now), _row(statement.event_fields, event, now),
+            _row(statement.notice_fields, {}, now)]
     params = [int(opinion.fingerprint[:15], 16),  # the lock's key fits a bigint
-              opinion.fingerprint, since, _row_json(opinion, statement.opinion_fields),
-              _row_json(event, statement.event_fields), _row_json(OpinionNotice(), statement.notice_fields), notify]
+              opinion.fingerprint, since, json.dumps(rows, ensure_ascii=False, default=_json_value), notify]
     if connection.in_atomic_block or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         # Inside the caller's transaction (photos, an entry by staff) a failed string could not be
         # sent again, and behind a pooler in transaction mode the next transaction may run in
@@ -332,9 +348,9 @@ def _store_statement() -> StoreStatement:
 
     Planning this statement cost PostgreSQL as much as running it (0.3 of 0.7 ms CPU per
     submit, measured): prepared, it is planned once per session, and after five runs not at
-    all (a generic plan). Each row comes as one JSON parameter that `jsonb_populate_record`
-    reads into the table's columns, which PostgreSQL does in C; binding forty parameters one by
-    one took psycopg longer on the client than the rest of the submit's database work. The
+    all (a generic plan). The three rows come as one JSON array, and `jsonb_populate_record`
+    reads each into its table's columns, which PostgreSQL does in C; binding forty parameters one
+    by one took psycopg longer on the client than the rest of the submit's database work. The
     advisory lock stays a statement of its own ahead of EXECUTE: in READ COMMITTED each
     statement takes its own snapshot, and the look-up's must come after the lock is held. A
     session keeps the statement between transactions; behind a pooler in transaction mode it
@@ -343,9 +359,9 @@ def _store_statement() -> StoreStatement:
     """
     quote = connection.ops.quote_name
     # The parameters, in the order they appear in the statement: the fingerprint, `since`, the
-    # three rows, the users to notify.
+    # three rows (a JSON array), the users to notify.
     types = [Opinion._meta.get_field(name).db_type(connection) for name in ("fingerprint", "submitted_at")]
-    types += ["jsonb"] * 3 + ["bigint[]"]
+    types += ["jsonb", "bigint[]"]
     # The columns each row fills from its JSON; the others are SQL (the new opinion's id, the user).
     computed = {OpinionEvent: {"opinion_id": "stored.id"},
                 OpinionNotice: {"opinion_id": "stored.id", "user_id": "u.id"}}
@@ -353,22 +369,23 @@ def _store_statement() -> StoreStatement:
     def columns(model: type[models.Model]) -> list[models.Field]:
         return [f for f in model._meta.local_concrete_fields if not f.primary_key]
 
-    def insert(model: type[models.Model], row: str, before: str = "", after: str = "") -> str:
-        """INSERT INTO model (…) SELECT …, the row read from the JSON parameter `row` as `r`."""
+    def insert(model: type[models.Model], row: int, before: str = "", after: str = "") -> str:
+        """INSERT INTO model (…) SELECT …, the row read from the `row`th of the rows as `r`."""
         sql = computed.get(model, {})
         names = ", ".join(quote(f.column) for f in columns(model))
         values = ", ".join(sql.get(f.attname, f"r.{quote(f.column)}") for f in columns(model))
         table = quote(model._meta.db_table)
         return (f"INSERT INTO {table} ({names}) SELECT {values} "
-                f"FROM {before}jsonb_populate_record(NULL::{table}, {row}) AS r{after}")
+                f"FROM input, {before}jsonb_populate_record(NULL::{table}, input.rows -> {row}) AS r{after}")
 
     def body(p: list[str]) -> str:
         return (  # noqa: S608 - table and column names only; every value is a parameter
             f"WITH existing AS (SELECT id FROM {quote(Opinion._meta.db_table)} WHERE fingerprint = {p[0]} "
             f"AND submitted_at >= {p[1]} LIMIT 1), "
-            f"stored AS ({insert(Opinion, p[2])} WHERE NOT EXISTS (SELECT FROM existing) RETURNING id), "
-            f"event AS ({insert(OpinionEvent, p[3], 'stored, ')}), "
-            f"notice AS ({insert(OpinionNotice, p[4], 'stored, ', f', unnest({p[5]}) AS u(id)')} "
+            f"input AS (SELECT {p[2]} AS rows), "  # after `existing`: `direct` binds in the order written
+            f"stored AS ({insert(Opinion, 0)} WHERE NOT EXISTS (SELECT FROM existing) RETURNING id), "
+            f"event AS ({insert(OpinionEvent, 1, 'stored, ')}), "
+            f"notice AS ({insert(OpinionNotice, 2, 'stored, ', f', unnest({p[3]}) AS u(id)')} "
             f"ON CONFLICT DO NOTHING) "
             f"SELECT id, false FROM stored UNION ALL SELECT id, true FROM existing")
 
@@ -387,23 +404,21 @@ def _store_statement() -> StoreStatement:
         notice_fields=row_fields(OpinionNotice))
 
 
-def _row_json(obj: models.Model, fields: tuple) -> str:
-    """The row Django's insert would write for `fields` of `obj`, as JSON (dates set as a save sets them)."""
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the `connection` proxy looks it up each time
+def _row(fields: tuple, values: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """The row Django's insert would write for `fields`, by column, from `values` by attname
+    (an instance's __dict__ will do): a field missing from `values` takes its default, a date
+    set on save (auto_now, auto_now_add) takes `now`. Texts, numbers, flags, keys, dates and JSON
+    go into the JSON text as they are (see _json_value), which PostgreSQL reads into its columns.
+    """
     row = {}
     for field in fields:
-        if isinstance(field, _AS_IS):
-            row[field.column] = getattr(obj, field.attname)  # what pre_save and the preparation give
-        elif isinstance(field, models.JSONField):
-            row[field.column] = field.pre_save(obj, True)  # a JSON column takes the value itself
+        if field.attname in values:
+            row[field.column] = values[field.attname]
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            row[field.column] = now
         else:
-            row[field.column] = field.get_db_prep_save(field.pre_save(obj, True), db)
-    return json.dumps(row, ensure_ascii=False, default=_json_value)
-
-
-# Fields whose value goes to the database as it is on the instance (a text, a number, a flag,
-# a key's id); the preparation of the others (dates first: auto_now_add) is Django's.
-_AS_IS = (models.CharField, models.TextField, models.BooleanField, models.IntegerField, models.ForeignKey)
+            row[field.column] = field.get_default()
+    return row
 
 
 def _json_value(value: Any) -> Any:

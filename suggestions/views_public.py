@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -117,7 +117,9 @@ def _opinion_form(request: HttpRequest, *, key: str, target: Callable[[], Recipi
             resident_phone=d["resident_phone"], callback_ok=d["callback_ok"], consent=d["consent"],
             photos=d["photos"], sender=client_ip(request),
         )
-        return redirect(reverse("suggestions:opinion_track", args=[result.opinion.tracking_code]) + "?new=1")
+        # Not redirect(): given a path, it first tries the path as a URL name.
+        track = reverse("suggestions:opinion_track", args=[result.opinion.tracking_code])
+        return HttpResponseRedirect(track + "?new=1")
     return render(request, "suggestions/opinions/public/form.html", _form_context(recipient, form))
 
 

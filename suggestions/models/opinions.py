@@ -21,7 +21,14 @@ TRACKING_LENGTH = 10  # 31**10 ≈ 8·10^14 codes: short to say, impossible to g
 
 
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    # One draw from the system's randomness (one system call, not one per letter), written out
+    # in the alphabet's digits: every code is equally likely.
+    number = secrets.randbelow(len(TRACKING_ALPHABET) ** TRACKING_LENGTH)
+    letters = []
+    while len(letters) < TRACKING_LENGTH:
+        number, digit = divmod(number, len(TRACKING_ALPHABET))
+        letters.append(TRACKING_ALPHABET[digit])
+    return "".join(letters)
 
 
 class Channel(models.TextChoices):
