@@ -57,16 +57,17 @@ class Rating(models.TextChoices):
 
 
 class Opinion(models.Model):
-    tracking_code = models.CharField(_("查询码"), max_length=TRACKING_LENGTH, unique=True, default=new_tracking_code,
+    # Unique by a constraint of Meta: a unique field would also get a LIKE index no query uses.
+    tracking_code = models.CharField(_("查询码"), max_length=TRACKING_LENGTH, default=new_tracking_code,
                                      editable=False)
     channel = models.CharField(_("来源渠道"), max_length=12, choices=Channel.choices, default=Channel.QR)
     # To whom it was sent: a deputy, an activity group, or a liaison station (its stationed deputies).
     deputy = models.ForeignKey(Deputy, verbose_name=_("反映给代表"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="opinions")
     group = models.ForeignKey(ActivityGroup, verbose_name=_("反映给活动小组"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="opinions")
+                              on_delete=models.PROTECT, related_name="opinions", db_index=False)
     station = models.ForeignKey("liaison.LiaisonStation", verbose_name=_("反映给联络站"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="opinions")
+                                on_delete=models.PROTECT, related_name="opinions", db_index=False)
     # The reception register entry (接待登记) this opinion was made from, if any.
     reception = models.OneToOneField("liaison.ReceptionEntry", verbose_name=_("接待登记"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="opinion")
@@ -74,10 +75,10 @@ class Opinion(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("所属乡镇"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="opinions")
     place = models.ForeignKey(Region, verbose_name=_("地点（村、社区）"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+                              on_delete=models.PROTECT, related_name="+", db_index=False)
     place_detail = models.CharField(_("具体位置"), max_length=100, blank=True)
     category = models.ForeignKey(Category, verbose_name=_("类别"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="opinions")
+                                 related_name="opinions", db_index=False)
     content = models.TextField(_("反映内容"), validators=[MinLengthValidator(10), MaxLengthValidator(2000)])
     # Personal data: masked everywhere except to the staff who need it.
     resident_name = models.CharField(_("群众姓名"), max_length=30, blank=True)
@@ -85,13 +86,13 @@ class Opinion(models.Model):
     callback_ok = models.BooleanField(_("同意回访"), default=False)
     consent = models.BooleanField(_("同意使用个人信息"), default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代为录入"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
     status = models.CharField(_("状态"), max_length=12, choices=OpinionStatus.choices,
-                              default=OpinionStatus.SUBMITTED, db_index=True)
+                              default=OpinionStatus.SUBMITTED)
     public_reply = models.TextField(_("答复（群众可见）"), blank=True)
     decline_reason = models.CharField(_("不予受理理由"), max_length=300, blank=True)
     forwarded_to = models.ForeignKey(HandlingUnit, verbose_name=_("转交单位"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="forwarded_opinions")
+                                     on_delete=models.PROTECT, related_name="forwarded_opinions", db_index=False)
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
     # True when the due date crossed a year whose holiday schedule is not published yet.
     due_estimated = models.BooleanField(_("期限按估算日历"), default=False)
@@ -99,7 +100,7 @@ class Opinion(models.Model):
     rating_remark = models.CharField(_("群众补充意见"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     # A digest of the text and sender, so a double tap within a minute is stored once.
-    fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -108,7 +109,18 @@ class Opinion(models.Model):
         verbose_name = _("群众意见")
         verbose_name_plural = _("群众意见")
         ordering = ["-submitted_at", "-pk"]
+        # Every index is written on every submit. Keys that most opinions leave empty are indexed
+        # only where set (a look-up by one, or the delete of what it points to, still finds them),
+        # and text columns get plain indexes: Django's own for an indexed text column adds a LIKE
+        # index, which no query here uses.
+        indexes = [
+            models.Index(fields=["fingerprint"], name="suggestions_opinion_fprint"),
+            models.Index(fields=["status"], name="suggestions_opinion_status"),
+            *(models.Index(fields=[key], condition=Q(**{f"{key}__isnull": False}), name=f"suggestions_op_{key}")
+              for key in ("group", "station", "place", "category", "entered_by", "forwarded_to")),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="suggestions_opinion_tracking_code_unique"),
             models.CheckConstraint(condition=Q(status__in=OpinionStatus.values),
                                    name="suggestions_opinion_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="suggestions_opinion_channel_valid"),
@@ -163,7 +175,7 @@ class OpinionEvent(models.Model):
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=10, choices=EventKind.choices, default=EventKind.MOVE)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+                              on_delete=models.SET_NULL, related_name="+", db_index=False)
     from_status = models.CharField(_("原状态"), max_length=12, choices=OpinionStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=OpinionStatus.choices)
     note = models.TextField(_("说明"), blank=True)
@@ -174,6 +186,8 @@ class OpinionEvent(models.Model):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["created_at", "pk"]
+        # A resident's submit has no actor: indexed only where there is one.
+        indexes = [models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="suggestions_event_actor")]
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
@@ -182,8 +196,9 @@ class OpinionEvent(models.Model):
 class OpinionNotice(models.Model):
     """A portal notification to one user about one opinion (unread until they open it)."""
 
+    # Not indexed alone: the unique (user, opinion) and the (user, read_at) indexes lead with it.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
-                             related_name="opinion_notices")
+                             related_name="opinion_notices", db_index=False)
     opinion = models.ForeignKey(Opinion, verbose_name=_("群众意见"), on_delete=models.CASCADE, related_name="notices")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)

@@ -359,3 +359,17 @@ def test_behind_a_transaction_pooler_the_submit_sends_its_statement_whole(deputy
     assert first.created and not again.created and again.opinion.pk == first.opinion.pk
     assert _prepared_statements() == [] and Opinion.objects.count() == 1
     assert first.opinion.notices.get().user == deputy_user and first.opinion.events.count() == 1
+
+
+def test_the_tracking_path_is_what_reverse_gives_under_any_script_prefix():
+    from django.urls import set_script_prefix
+
+    from suggestions.views_public import track_path
+
+    try:
+        for prefix in ("/", "/rd/", "/0000000000/"):
+            set_script_prefix(prefix)
+            assert track_path("K7M2Q9XAB3") == reverse("suggestions:opinion_track", args=["K7M2Q9XAB3"])
+            assert track_path("K7M2Q9XAB3").startswith(prefix)
+    finally:
+        set_script_prefix("/")
