@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import ActivityGroup, Deputy, mobile_validator
@@ -53,7 +55,28 @@ def _village_query(prefix: str) -> Any:
     return qs.order_by("code")
 
 
-class VillageChoiceField(forms.ModelChoiceField):
+class CopyingChoiceIterator(ModelChoiceIterator):
+    """Lists the choices from a copy of the field's queryset, never from the queryset itself.
+
+    Django's iterator runs the field's own queryset, and compiling a query touches its join
+    counts: fine for a field each form copies, not for one that forms share across threads
+    (OpinionForm), where two renders at once could write broken SQL.
+    """
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all().iterator():
+            yield self.choice(obj)
+
+
+class SharedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that forms may share: its queryset is only ever copied."""
+
+    iterator = CopyingChoiceIterator
+
+
+class VillageChoiceField(SharedModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return f"{obj.parent.name} {obj.name}" if obj.parent_id else obj.name
 
@@ -64,8 +87,9 @@ class OpinionForm(forms.Form):
     Every form of this class shares its field objects, where Django gives each form deep copies:
     copying ten fields with their widgets was a fifth of the Python of a resident's submit. So
     nothing may change a field of a form of this class; the villages of a township come as a
-    place field of their own, made once (`_village_field`). OpinionEntryForm, which changes
-    labels, copies its fields as usual.
+    place field of their own, made once (`_village_field`), and the choice fields list their
+    choices from copies of their querysets (CopyingChoiceIterator). OpinionEntryForm, which
+    changes labels, copies its fields as usual.
     """
 
     content = forms.CharField(
@@ -76,7 +100,7 @@ class OpinionForm(forms.Form):
                         "min_length": _("请至少写10个字，把问题说清楚。"),
                         "max_length": _("内容太长了：最多2000字。")},
     )
-    category = forms.ModelChoiceField(label=_("类别"), queryset=Category.objects.filter(active=True),
+    category = SharedModelChoiceField(label=_("类别"), queryset=Category.objects.filter(active=True),
                                       required=False, empty_label=_("（不确定可不选）"))
     # Its villages are set per form (the recipient's township), so none are copied along with the field.
     place = VillageChoiceField(label=_("所在村（社区）"), queryset=None, required=False,

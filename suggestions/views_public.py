@@ -130,7 +130,7 @@ def track_path(code: str) -> str:
     instructions, counted with callgrind), so it runs once per script prefix and URL conf, for
     a stand-in code, and each code then takes the stand-in's place.
     """
-    head, _, tail = _track_path(get_script_prefix(), get_urlconf()).rpartition(_CODE_SLOT)
+    head, _, tail = _track_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF).rpartition(_CODE_SLOT)
     return head + code + tail
 
 
@@ -138,7 +138,7 @@ _CODE_SLOT = "0" * 10  # never a tracking code: the alphabet has no 0
 
 
 @functools.lru_cache(maxsize=16)
-def _track_path(prefix: str, urlconf: str | None) -> str:
+def _track_path(prefix: str, urlconf: str) -> str:
     return reverse("suggestions:opinion_track", args=[_CODE_SLOT])
 
 

@@ -52,9 +52,15 @@ def test_public_forms_share_their_fields_and_only_the_entry_form_changes_its_own
     # Shared, not deep-copied per form (that copying was a fifth of the submit's Python)…
     assert one.fields["content"] is two.fields["content"] and one.fields["place"] is two.fields["place"]
     # …with each township's villages in a place field of its own.
-    assert village in one.fields["place"].queryset and other.fields["place"] is not one.fields["place"]
+    assert village in one.fields["place"].queryset.all() and other.fields["place"] is not one.fields["place"]
     elsewhere = RegionFactory(code="411025101000", name="库庄镇", parent=township.parent)
-    assert list(OpinionForm(region=elsewhere).fields["place"].queryset) == []
+    assert list(OpinionForm(region=elsewhere).fields["place"].queryset.all()) == []
+    # Rendering lists the choices from copies: the shared querysets are never compiled, which
+    # would touch their join counts (two threads rendering at once could write broken SQL).
+    shared = [one.fields[name].queryset.query for name in ("place", "category")]
+    before = [(dict(q.alias_map), dict(q.alias_refcount)) for q in shared]
+    html = str(one) + str(OpinionForm({"content": "太短", "place": str(village.pk)}, region=township))
+    assert "北关村" in html and [(dict(q.alias_map), dict(q.alias_refcount)) for q in shared] == before
     entry = OpinionEntryForm(region=township, choose_target=False)
     assert entry.fields["consent"] is not one.fields["consent"]
     assert str(entry.fields["consent"].label) == "群众已同意平台为办理本意见使用其信息"
