@@ -22,8 +22,9 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, models, transaction
-from django.utils import timezone
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from redis.exceptions import NoScriptError
 
@@ -202,6 +203,13 @@ def opinion_fingerprint(*, content: str, deputy_id: int | None, group_id: int | 
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+@functools.cache
+def _channel_note(channel: str) -> str:
+    """The first event's note: the channel's name, as stored text in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Channel(channel).label)
+
+
 # What `opinion_submit` does not take from its caller, left out of the field checks.
 _NOT_GIVEN = frozenset(f.name for f in Opinion._meta.fields) - {
     "channel", "content", "place_detail", "resident_name", "resident_phone"}
@@ -248,12 +256,14 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
     # hold their defaults, and the database checks keys, uniqueness and constraints.
     opinion.full_clean(exclude=_NOT_GIVEN, validate_unique=False, validate_constraints=False)
     event = {"actor_id": entered_by.pk if entered_by else None, "from_status": "",
-             "to_status": OpinionStatus.SUBMITTED, "note": str(Channel(channel).label), "data": {"channel": channel}}
+             "to_status": OpinionStatus.SUBMITTED, "note": _channel_note(channel), "data": {"channel": channel}}
     photos = (photos or [])[:MAX_PHOTOS]
     # Without photos on PostgreSQL no transaction is opened here: the one statement string that
     # stores everything is a transaction by itself (or part of the caller's).
-    with transaction.atomic() if photos or connection.vendor != "postgresql" else nullcontext():
-        existing_pk = _store_once(opinion, event, _recipients(opinion))
+    # The connection itself: each attribute of the `connection` proxy looks it up again.
+    db = connections[DEFAULT_DB_ALIAS]
+    with transaction.atomic() if photos or db.vendor != "postgresql" else nullcontext():
+        existing_pk = _store_once(db, opinion, event, _recipients(opinion))
         if existing_pk is not None:
             return Submitted(Opinion.objects.get(pk=existing_pk), created=False)
         for data in photos:
@@ -263,7 +273,7 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
     return Submitted(opinion, created=True)
 
 
-def _store_once(opinion: Opinion, event: dict[str, Any], notify: list[int]) -> int | None:
+def _store_once(db: BaseDatabaseWrapper, opinion: Opinion, event: dict[str, Any], notify: list[int]) -> int | None:
     """Store the opinion, its first event (`event`: its fields by attname) and the portal notices,
     unless a double tap did.
 
@@ -275,7 +285,7 @@ def _store_once(opinion: Opinion, event: dict[str, Any], notify: list[int]) -> i
     opens write transactions IMMEDIATE, which already serialises writers.
     """
     since = timezone.now() - dt.timedelta(seconds=DUPLICATE_WINDOW)
-    if connection.vendor != "postgresql":
+    if db.vendor != "postgresql":
         existing = Opinion.objects.filter(fingerprint=opinion.fingerprint, submitted_at__gte=since)
         existing_pk = existing.values_list("pk", flat=True).first()
         if existing_pk is None:
@@ -287,33 +297,33 @@ def _store_once(opinion: Opinion, event: dict[str, Any], notify: list[int]) -> i
     statement = _store_statement()
     now = opinion.submitted_at = opinion.updated_at = timezone.now()  # as a save() sets them
     rows = [_row(statement.opinion_fields, opinion.__dict__, now), _row(statement.event_fields, event, now),
-            _row(statement.notice_fields, {}, now)]
+            _row(statement.notice_fields, {}, now), notify]
     params = [int(opinion.fingerprint[:15], 16),  # the lock's key fits a bigint
-              opinion.fingerprint, since, json.dumps(rows, ensure_ascii=False, default=_json_value), notify]
-    if connection.in_atomic_block or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+              opinion.fingerprint, since, json.dumps(rows, ensure_ascii=False, default=_json_value)]
+    if db.in_atomic_block or db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         # Inside the caller's transaction (photos, an entry by staff) a failed string could not be
         # sent again, and behind a pooler in transaction mode the next transaction may run in
         # another session: the statement goes whole, unprepared.
-        return _stored(opinion, *_run(statement.direct, params))
-    connection.ensure_connection()
-    session = connection.connection
+        return _stored(opinion, *_run(db, statement.direct, params))
+    db.ensure_connection()
+    session = db.connection
     prepared = session in _PREPARED
     try:
-        found = _run(statement.execute if prepared else statement.prepare + statement.execute, params)
+        found = _run(db, statement.execute if prepared else statement.prepare + statement.execute, params)
     except DatabaseError as exc:
         # Outside a transaction a failed string leaves nothing behind (but a PREPARE, which
         # outlives it), so it is sent again when the session turns out to lack the statement
         # (26000: DEALLOCATE, a pooler) or to hold it already (42P05).
         if getattr(exc.__cause__, "sqlstate", None) not in ("26000", "42P05"):
             raise
-        found = _run(statement.prepare + statement.execute if prepared else statement.execute, params)
+        found = _run(db, statement.prepare + statement.execute if prepared else statement.execute, params)
     _PREPARED.add(session)
     return _stored(opinion, *found)
 
 
-def _run(sql: str, params: list) -> tuple[int, bool]:
+def _run(db: BaseDatabaseWrapper, sql: str, params: list) -> tuple[int, bool]:
     """The id of the opinion stored or found, and whether it was found: the last statement's row."""
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         while cursor.nextset():
             pass
@@ -348,23 +358,23 @@ def _store_statement() -> StoreStatement:
 
     Planning this statement cost PostgreSQL as much as running it (0.3 of 0.7 ms CPU per
     submit, measured): prepared, it is planned once per session, and after five runs not at
-    all (a generic plan). The three rows come as one JSON array, and `jsonb_populate_record`
-    reads each into its table's columns, which PostgreSQL does in C; binding forty parameters one
-    by one took psycopg longer on the client than the rest of the submit's database work. The
-    advisory lock stays a statement of its own ahead of EXECUTE: in READ COMMITTED each
-    statement takes its own snapshot, and the look-up's must come after the lock is held. A
-    session keeps the statement between transactions; behind a pooler in transaction mode it
-    may not, and such a database is set DISABLE_SERVER_SIDE_CURSORS (as Django asks): the
-    statement then goes whole each time (`direct`).
+    all (a generic plan). The three rows and the users to notify come as one JSON array, and
+    `jsonb_populate_record` reads each row into its table's columns, which PostgreSQL does in C;
+    binding forty parameters one by one took psycopg longer on the client than the rest of the
+    submit's database work. The advisory lock stays a statement of its own ahead of EXECUTE: in
+    READ COMMITTED each statement takes its own snapshot, and the look-up's must come after the
+    lock is held. A session keeps the statement between transactions; behind a pooler in
+    transaction mode it may not, and such a database is set DISABLE_SERVER_SIDE_CURSORS (as
+    Django asks): the statement then goes whole each time (`direct`).
     """
     quote = connection.ops.quote_name
-    # The parameters, in the order they appear in the statement: the fingerprint, `since`, the
-    # three rows (a JSON array), the users to notify.
+    # The parameters, in the order they appear in the statement: the fingerprint, `since`, and
+    # a JSON array of the three rows and the ids of the users to notify.
     types = [Opinion._meta.get_field(name).db_type(connection) for name in ("fingerprint", "submitted_at")]
-    types += ["jsonb", "bigint[]"]
+    types += ["jsonb"]
     # The columns each row fills from its JSON; the others are SQL (the new opinion's id, the user).
     computed = {OpinionEvent: {"opinion_id": "stored.id"},
-                OpinionNotice: {"opinion_id": "stored.id", "user_id": "u.id"}}
+                OpinionNotice: {"opinion_id": "stored.id", "user_id": "u.id::bigint"}}
 
     def columns(model: type[models.Model]) -> list[models.Field]:
         return [f for f in model._meta.local_concrete_fields if not f.primary_key]
@@ -385,7 +395,7 @@ def _store_statement() -> StoreStatement:
             f"input AS (SELECT {p[2]} AS rows), "  # after `existing`: `direct` binds in the order written
             f"stored AS ({insert(Opinion, 0)} WHERE NOT EXISTS (SELECT FROM existing) RETURNING id), "
             f"event AS ({insert(OpinionEvent, 1, 'stored, ')}), "
-            f"notice AS ({insert(OpinionNotice, 2, 'stored, ', f', unnest({p[3]}) AS u(id)')} "
+            f"notice AS ({insert(OpinionNotice, 2, 'stored, ', ', jsonb_array_elements(input.rows -> 3) AS u(id)')} "
             f"ON CONFLICT DO NOTHING) "
             f"SELECT id, false FROM stored UNION ALL SELECT id, true FROM existing")
 

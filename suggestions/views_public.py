@@ -55,8 +55,13 @@ def too_many(request: HttpRequest) -> HttpResponse:
 def opinion_new_for_deputy(request: HttpRequest, token: str) -> HttpResponse:
     def target() -> Deputy | None:
         # With the user: who is told of a new opinion (the cache forgets it when a user changes).
-        # Nothing the cache need not hold: no password hash, no phone number.
-        return (Deputy.objects.select_related("residence__parent", "user").defer("mobile", "user__password")
+        # Only what the form and the submit read, which also keeps it quick to unpickle: the
+        # name, the township and village (the form's villages, the opinion's township), and
+        # whether the deputy's login is active. No password hash, no phone number.
+        regions = [f"{region}__{field}" for region in ("residence", "residence__parent")
+                   for field in ("code", "name", "level", "parent")]
+        return (Deputy.objects.select_related("residence__parent", "user")
+                .only("name", "residence", "user", *regions, "user__is_active")
                 .filter(public_token=token).first())
 
     return _opinion_form(request, key=f"d:{token}", target=target)
