@@ -41,20 +41,6 @@ class MultiplePhotoField(forms.FileField):
         return [image_reencode(upload=f, max_side=PHOTO_MAX_SIDE).read() for f in files]
 
 
-@functools.lru_cache(maxsize=512)
-def _village_query(prefix: str) -> Any:
-    """Villages and communities under a township's (or a county's) code prefix, every one for "".
-
-    Built once per prefix, because building the filters costs more than copying them and the
-    public form needs this on every submit. Never evaluated itself: a ModelChoiceField takes a
-    copy of the queryset it is given.
-    """
-    qs = Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent")
-    if prefix:
-        qs = qs.filter(code__startswith=prefix)
-    return qs.order_by("code")
-
-
 class CopyingChoiceIterator(ModelChoiceIterator):
     """Lists the choices from a copy of the field's queryset, never from the queryset itself.
 
@@ -153,9 +139,11 @@ OpinionForm.base_fields = _SharedFields(OpinionForm.base_fields)
 
 @functools.lru_cache(maxsize=512)
 def _village_field(prefix: str) -> VillageChoiceField:
-    """The place field offering the villages under `prefix`, made once per prefix and shared."""
+    """The place field offering the villages and communities under a township's (or a county's)
+    code prefix, every one for "": made once per prefix and shared by the forms (see OpinionForm)."""
+    villages = Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent").order_by("code")
     field = copy.deepcopy(OpinionForm.declared_fields["place"])
-    field.queryset = _village_query(prefix)
+    field.queryset = villages.filter(code__startswith=prefix) if prefix else villages
     return field
 
 

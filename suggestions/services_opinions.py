@@ -25,7 +25,6 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from redis.exceptions import NoScriptError
 
 from deputies.models import MOBILE_REGEX, ActivityGroup, Deputy
@@ -434,8 +433,6 @@ def _row(fields: tuple, values: dict[str, Any], now: dt.datetime) -> dict[str, A
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()  # in full: PostgreSQL reads the microseconds and the offset
-    if isinstance(value, Promise):
-        return str(value)  # a label marked for translation
     raise TypeError(f"{type(value).__name__} is not written as JSON here")
 
 

@@ -23,6 +23,7 @@ from deputies.models import MOBILE_REGEX as _MOBILE
 from deputies.models import ActivityGroup, Deputy
 from liaison.models import LiaisonStation
 from suggestions.forms_opinions import OpinionForm, RatingForm, TrackLookupForm
+from suggestions.models.opinions import TRACKING_LENGTH
 from suggestions.selectors_opinions import opinion_by_code
 from suggestions.services_opinions import (
     RateLimited,
@@ -139,7 +140,7 @@ def track_path(code: str) -> str:
     return head + code + tail
 
 
-_CODE_SLOT = "0" * 10  # never a tracking code: the alphabet has no 0
+_CODE_SLOT = "0" * TRACKING_LENGTH  # never a tracking code: the alphabet has no 0
 
 
 @functools.lru_cache(maxsize=16)
