@@ -12,11 +12,17 @@ write in bulk or with `QuerySet.update` call `public_pages_changed()` themselves
 The version is set at once and again after commit: at once so the writer's own next request
 sees the change, after commit so that a page rendered from the old rows while the write was
 in flight is not kept.
+
+An entry asked for with `keep=True` (the recipient of the opinion form, read on every submit)
+is also kept in the process's own memory, under the version it was made for: while the process
+holds it, a request reads only the version from the cache, and unpickles nothing.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -35,6 +41,12 @@ ENTRY_SECONDS = 3600
 # Local memory is one process's own: another process does not see a new version, so there an
 # entry lives no longer than a browser may keep the page anyway (its Cache-Control max-age).
 LOCAL_ENTRY_SECONDS = 300
+# Entries kept in the process's memory as well (`keep=True`), the newest this many.
+KEPT_ENTRIES = 512
+
+# key: (version, value, monotonic deadline). The deadline is the cache entry's own timeout.
+_kept: dict[str, tuple[str, Any, float]] = {}
+_kept_lock = threading.Lock()
 
 
 def public_pages_changed() -> None:
@@ -47,31 +59,55 @@ def _new_version() -> None:
     cache.set(VERSION_KEY, secrets.token_hex(8), None)
 
 
-def entry_keys(key: str) -> list[str]:
-    """The cache keys `cached(key, …)` reads, for a caller that fetches them with other work."""
-    return [VERSION_KEY, f"public-pages:{key}"]
+def entry_keys(key: str, keep: bool = False) -> list[str]:
+    """The cache keys `cached(key, …, keep=keep)` reads, for a caller that fetches them with
+    other work: the version alone while this process keeps the entry itself."""
+    key = f"public-pages:{key}"
+    return [VERSION_KEY] if keep and _held(key) is not None else [VERSION_KEY, key]
 
 
-def cached(key: str, compute: Callable[[], T], found: dict[str, Any] | None = None) -> T:
+def cached(key: str, compute: Callable[[], T], found: dict[str, Any] | None = None, keep: bool = False) -> T:
     """`compute()`, or what it returned last under the current public version.
 
     One cache round trip when the entry is fresh, none when the caller passes what it
-    `found` under `entry_keys(key)`. The version is read before `compute` runs, so a change
-    committed while computing leaves an entry that is already stale.
+    `found` under `entry_keys(key, keep)`. The version is read before `compute` runs, so a
+    change committed while computing leaves an entry that is already stale. With `keep`, the
+    value is also kept in this process (see the module's notes): it must be one that no
+    caller changes.
     """
     key = f"public-pages:{key}"
+    held = _held(key) if keep else None
     if found is None:
-        found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
+        found = cache.get_many([VERSION_KEY] if held is not None else [VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if held is not None and version is not None and held[0] == version:
+        return held[1]
+    entry = found.get(key)
+    if entry is None and held is not None:  # only the version was read: the entry may be newer
+        entry = cache.get(key)
     if version is not None and entry is not None and entry[0] == version:
-        return entry[1]
-    if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(8), None)
-        version = cache.get(VERSION_KEY)
-    value = compute()
-    local = isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
-    cache.set(key, (version, value), LOCAL_ENTRY_SECONDS if local else ENTRY_SECONDS)
+        value = entry[1]
+    else:
+        if version is None:
+            cache.add(VERSION_KEY, secrets.token_hex(8), None)
+            version = cache.get(VERSION_KEY)
+        value = compute()
+        cache.set(key, (version, value), _entry_seconds())
+    if keep and version is not None:
+        with _kept_lock:
+            if len(_kept) >= KEPT_ENTRIES and key not in _kept:
+                del _kept[next(iter(_kept))]  # the oldest kept
+            _kept[key] = (version, value, time.monotonic() + _entry_seconds())
     return value
+
+
+def _held(key: str) -> tuple[str, Any, float] | None:
+    held = _kept.get(key)
+    return held if held is not None and held[2] > time.monotonic() else None
+
+
+def _entry_seconds() -> int:
+    return LOCAL_ENTRY_SECONDS if isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache) else ENTRY_SECONDS
 
 
 def is_plain_visitor(request: HttpRequest) -> bool:

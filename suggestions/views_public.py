@@ -105,10 +105,10 @@ def _opinion_form(request: HttpRequest, *, key: str, target: Callable[[], Recipi
         try:
             # The counters and the cached recipient in one round trip.
             found = opinion_rate_check(ip=client_ip(request), phone=phone if re.fullmatch(_MOBILE, phone) else "",
-                                       read=public_cache.entry_keys(f"opinion-target:{key}"))
+                                       read=public_cache.entry_keys(f"opinion-target:{key}", keep=True))
         except RateLimited:
             return too_many(request)
-    recipient = _found(public_cache.cached(f"opinion-target:{key}", target, found))
+    recipient = _found(public_cache.cached(f"opinion-target:{key}", target, found, keep=True))
     if request.method == "GET":
         return HttpResponse(_render_empty_form(request, recipient, csrf=False))
     targets = _targets(recipient)

@@ -381,3 +381,74 @@ def test_the_tracking_path_is_what_reverse_gives_under_any_script_prefix():
             assert track_path("K7M2Q9XAB3").startswith(prefix)
     finally:
         set_script_prefix("/")
+
+
+def test_a_process_keeps_the_forms_recipient_and_reads_only_the_version(client, redis_cache, deputy_user):
+    from deputies import public_cache
+
+    deputy = deputy_user.deputy
+    key = f"opinion-target:d:{deputy.public_token}"
+    assert public_cache.entry_keys(key, keep=True) == [public_cache.VERSION_KEY, f"public-pages:{key}"]
+    assert client.post(form_url(deputy), form_data()).status_code == 302
+    # Held in this process: the next submit reads the version alone, and unpickles nothing.
+    assert public_cache.entry_keys(key, keep=True) == [public_cache.VERSION_KEY]
+    # A change anywhere sets a new version: the next submit sees the deputy as they are now.
+    deputy.name = "张新国"
+    deputy.save()
+    refused = client.post(form_url(deputy), form_data(content="太短"))
+    assert refused.status_code == 200 and "张新国代表" in refused.content.decode()
+
+
+def test_kept_entries_are_few_and_live_no_longer_than_the_cache_entry(monkeypatch):
+    import time
+
+    from deputies import public_cache
+
+    monkeypatch.setattr(public_cache, "KEPT_ENTRIES", 2)
+    public_cache._kept.clear()
+    for number in range(3):
+        assert public_cache.cached(f"kept-{number}", lambda number=number: number, keep=True) == number
+    assert sorted(public_cache._kept) == ["public-pages:kept-1", "public-pages:kept-2"]
+    assert public_cache.entry_keys("kept-2", keep=True) == [public_cache.VERSION_KEY]
+    later = time.monotonic() + public_cache.ENTRY_SECONDS + 1
+    monkeypatch.setattr(public_cache.time, "monotonic", lambda: later)
+    assert public_cache.entry_keys("kept-2", keep=True) == [public_cache.VERSION_KEY, "public-pages:kept-2"]
+    public_cache._kept.clear()
+
+
+def test_the_submit_builds_its_opinion_as_django_would(deputy_user, village, django_assert_num_queries):
+    from suggestions.services_opinions import _new_instance
+
+    deputy = deputy_user.deputy
+    values = {"channel": "qr", "content": "村口的路灯坏了很久，晚上出行不便。", "resident_phone": "13912345678",
+              "consent": True, "fingerprint": "f" * 64}
+    built = _new_instance(Opinion, values, {"deputy": deputy, "place": village})
+    plain = Opinion(**values, deputy=deputy, place=village)
+    for field in Opinion._meta.concrete_fields:
+        if field.name != "tracking_code":
+            assert getattr(built, field.attname) == getattr(plain, field.attname), field.name
+    assert built._state.adding and built.pk is None and len(built.tracking_code) == 10
+    assert built.tracking_code != _new_instance(Opinion, values, {}).tracking_code
+    with django_assert_num_queries(0):  # the related objects given are the instance's own
+        assert built.deputy is deputy and built.place is village and built.group is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_submit_passes_djangos_cursor_by_unless_queries_are_recorded(deputy_user, monkeypatch):
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+
+    from suggestions.services_opinions import opinion_submit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement store is PostgreSQL's")
+    deputy = deputy_user.deputy
+    with monkeypatch.context() as patched:
+        patched.setattr(type(connections["default"]), "cursor", lambda self: pytest.fail("Django's cursor was used"))
+        opinion_submit(content="第一条：村口路灯坏了很久，晚上出行不便。", deputy=deputy, consent=True,
+                       sender="10.6.6.1")
+    # Recorded (DEBUG, the tests' query counts), it goes through Django's cursor and is seen.
+    with CaptureQueriesContext(connection) as recorded:
+        opinion_submit(content="第二条：北关村小学门口缺少减速带。", deputy=deputy, consent=True, sender="10.6.6.1")
+    assert any("pg_advisory_xact_lock" in query["sql"] for query in recorded.captured_queries)
+    assert Opinion.objects.count() == 2 and OpinionEvent.objects.count() == 2
