@@ -112,6 +112,28 @@ class OpinionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["place"] = _village_field(region.prefix if region is not None else "")
 
+    def _clean_fields(self) -> None:
+        """Django's own loop (Django 5.2), without making a BoundField for each field to read its value.
+
+        Making the ten BoundFields was 20 of the 50 µs this form takes to clean a resident's
+        submit; rendering the form again after an error makes them as usual. A test holds the
+        result and the errors to Django's own loop.
+        """
+        for name, field in self.fields.items():
+            is_file = isinstance(field, forms.FileField)
+            initial = self.get_initial_for_field(field, name) if is_file or field.disabled else None
+            if field.disabled:
+                value = initial
+            else:
+                value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                value = field.clean(value, initial) if is_file else field.clean(value)
+                self.cleaned_data[name] = value
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as e:
+                self.add_error(name, e)
+
     def clean_resident_phone(self) -> str:
         return "".join(self.cleaned_data.get("resident_phone", "").split())
 

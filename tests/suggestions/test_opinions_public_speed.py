@@ -182,6 +182,19 @@ def test_the_rate_limit_loads_its_script_again_when_redis_has_forgotten_it(redis
         opinion_rate_check(ip="10.3.3.3")
 
 
+def test_the_rate_limit_counts_on_when_its_redis_connection_was_dropped(redis_cache, settings):
+    import redis
+
+    settings.OPINION_RATE_LIMITS = {"ip": (2, 60)}
+    opinion_rate_check(ip="10.3.3.4")
+    # Redis ends every other connection (a restart, a timeout): the pooled one is gone.
+    redis.Redis.from_url("redis://127.0.0.1:6379/5").execute_command("CLIENT", "KILL", "TYPE", "normal",
+                                                                     "SKIPME", "yes")
+    opinion_rate_check(ip="10.3.3.4")
+    with pytest.raises(RateLimited):
+        opinion_rate_check(ip="10.3.3.4")
+
+
 def test_public_pages_work_on_redis(client, redis_cache, deputy_user, django_assert_num_queries):
     url = form_url(deputy_user.deputy)
     client.get(url)
@@ -452,3 +465,35 @@ def test_the_submit_passes_djangos_cursor_by_unless_queries_are_recorded(deputy_
         opinion_submit(content="第二条：北关村小学门口缺少减速带。", deputy=deputy, consent=True, sender="10.6.6.1")
     assert any("pg_advisory_xact_lock" in query["sql"] for query in recorded.captured_queries)
     assert Opinion.objects.count() == 2 and OpinionEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize(("overrides", "photo", "valid"), [
+    ({}, None, True), ({"content": None}, None, False), ({"content": "太短了"}, None, False),
+    ({"resident_phone": "1234"}, None, False), ({"resident_phone": "139 1234 5678"}, None, False),
+    ({"resident_phone": "", "callback_ok": "on"}, None, False), ({"consent": None}, None, False),
+    ({"website": "http://spam.example"}, None, True),
+    ({"content": "<script>alert(1)</script>村口路灯坏了很久"}, None, True),
+    ({"place": "999999"}, None, False), ({}, b"not an image", False), ({}, "photo", True),
+])
+def test_the_public_forms_cleaning_gives_what_djangos_own_loop_gives(village, overrides, photo, valid):
+    from django import forms
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    from suggestions.forms_opinions import OpinionForm
+    from tests.suggestions.opinions_support import photo_bytes
+
+    class DjangosLoop(OpinionForm):
+        _clean_fields = forms.Form._clean_fields
+
+    DjangosLoop.base_fields = OpinionForm.base_fields
+    data = {"place": str(village.pk), **form_data(**overrides)}
+    content = photo_bytes() if photo == "photo" else photo
+
+    def cleaned(form_class: type[OpinionForm]) -> tuple:
+        files = MultiValueDict({"photos": [SimpleUploadedFile("a.jpg", content, "image/jpeg")]} if photo else {})
+        form = form_class(data, files, region=village.parent)
+        return form.is_valid(), form.cleaned_data, form.errors.get_json_data()
+
+    ours = cleaned(OpinionForm)
+    assert ours == cleaned(DjangosLoop) and ours[0] is valid
