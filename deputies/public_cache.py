@@ -41,7 +41,7 @@ ENTRY_SECONDS = 3600
 # Local memory is one process's own: another process does not see a new version, so there an
 # entry lives no longer than a browser may keep the page anyway (its Cache-Control max-age).
 LOCAL_ENTRY_SECONDS = 300
-# Entries kept in the process's memory as well (`keep=True`), the newest this many.
+# Entries kept in the process's memory as well (`keep=True`): the ones stored last, this many.
 KEPT_ENTRIES = 512
 
 # key: (version, value, monotonic deadline). The deadline is the cache entry's own timeout.
@@ -95,8 +95,9 @@ def cached(key: str, compute: Callable[[], T], found: dict[str, Any] | None = No
         cache.set(key, (version, value), _entry_seconds())
     if keep and version is not None:
         with _kept_lock:
-            if len(_kept) >= KEPT_ENTRIES and key not in _kept:
-                del _kept[next(iter(_kept))]  # the oldest kept
+            _kept.pop(key, None)  # stored anew: it goes to the end, the newest
+            if len(_kept) >= KEPT_ENTRIES:
+                del _kept[next(iter(_kept))]  # the one stored longest ago
             _kept[key] = (version, value, time.monotonic() + _entry_seconds())
     return value
 
