@@ -139,6 +139,13 @@ def suggestion_transition(*, suggestion: Suggestion, to: str, actor: User | None
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     with transaction.atomic():
+        if to == S.MERGED and changes.get("merged_into") is not None:
+            # A merge locks its target too. Both rows are locked in one statement, in the
+            # order of their ids: two items merged into each other at the same moment would
+            # otherwise each hold one lock and wait for the other (a deadlock, and an error
+            # page). The second merge then finds the first done and is refused with a reason.
+            pair = [suggestion.pk, changes["merged_into"].pk]
+            list(Suggestion.objects.select_for_update().filter(pk__in=pair).order_by("pk").values_list("pk"))
         locked = (Suggestion.objects.select_for_update(of=("self",))
                   .select_related("congress__region", "region").get(pk=suggestion.pk))
         current = locked.status

@@ -275,6 +275,59 @@ def test_two_clerks_assigning_at_once_leave_exactly_one_assignment(county, towns
     assert SuggestionEvent.objects.filter(suggestion=item, to_status="assigned", from_status="registered").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_items_merged_into_each_other_at_once_leave_one_merge(county, township, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
+    from suggestions import suggestion_workflow
+    from tests.factories import UserFactory
+
+    clerks = [UserFactory(username=f"clerk{i}", role="office", region=county) for i in range(2)]
+    lead = deputy_with_login("racer", "陈明")
+    items = [SuggestionFactory(lead_deputy=lead.deputy, region=township, title=f"关于东街排水沟改造的建议{i}")
+             for i in range(2)]
+    for item in items:
+        svc.suggestion_submit(suggestion=item, actor=lead)
+    # Each clerk holds their own item's lock before either looks at the other item: without
+    # locking both at once, each would then wait for the other's lock (a deadlock, and an error
+    # page for one of them).
+    barrier = threading.Barrier(2, timeout=1.5)
+    checks = suggestion_workflow._refuse_unless_ready
+
+    def meet_then_check(*args, **kwargs):
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:  # the other clerk waits for a lock this one holds
+            pass
+        return checks(*args, **kwargs)
+
+    monkeypatch.setattr(suggestion_workflow, "_refuse_unless_ready", meet_then_check)
+    outcomes: list[str] = []
+
+    def merge(clerk, item, into):
+        try:
+            svc.suggestion_merge(suggestion=Suggestion.objects.get(pk=item.pk),
+                                 into=Suggestion.objects.get(pk=into.pk), actor=clerk)
+            outcomes.append("ok")
+        except TransitionRefused:
+            outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - the deadlock this test is about
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=merge, args=(clerks[0], items[0], items[1])),
+               threading.Thread(target=merge, args=(clerks[1], items[1], items[0]))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    statuses = sorted(Suggestion.objects.filter(pk__in=[i.pk for i in items]).values_list("status", flat=True))
+    assert statuses == ["merged", "submitted"]
+    assert SuggestionEvent.objects.filter(suggestion__in=items, to_status="merged").count() == 1
+
+
 def test_permission_is_per_move_not_per_target_status(people):
     from suggestions.suggestion_workflow import suggestion_transition
 
