@@ -184,8 +184,7 @@ def _render_empty_form(request: HttpRequest, recipient: Recipient, csrf: bool = 
 def opinion_lookup(request: HttpRequest) -> HttpResponse:
     form = TrackLookupForm(request.GET or None)
     if form.is_valid():
-        code = "".join(form.cleaned_data["code"].split()).upper()
-        return redirect("suggestions:opinion_track", code=code)
+        return redirect("suggestions:opinion_track", code=form.cleaned_data["code"])
     return render(request, "suggestions/opinions/public/lookup.html", {"form": form})
 
 

@@ -1,7 +1,8 @@
 /* The resident's opinion form, sent with fetch() where the browser can. A plain post that loses
    the network leaves the resident on the browser's error page with everything typed gone; here
    the page says the opinion was not sent and keeps the fields (so it does when the server
-   answers 429, too many posts: the message goes above the form), and a second tap while
+   answers 429, too many posts: the message goes above the form, and when its security check
+   fails: the form takes a fresh token and asks for one more tap), and a second tap while
    sending does nothing. Without script the form posts as usual (the server also drops a double tap). */
 (function () {
   "use strict";
@@ -51,6 +52,20 @@
             var told = page.querySelector("[data-limit-message]");
             limited(form, told ? told.textContent.trim() : form.dataset.limited);
           });
+        }
+        if (response.status === 403) {
+          // The security check failed (the page stood open too long, or the browser dropped its
+          // cookie): take a fresh token from the form page itself, which sets the cookie again,
+          // and ask for one more tap; everything typed stays.
+          return fetch(form.action, { credentials: "same-origin" })
+            .then(function (fresh) { return fresh.text(); })
+            .then(function (html) {
+              var page = new DOMParser().parseFromString(html, "text/html");
+              var token = page.querySelector("input[name=csrfmiddlewaretoken]");
+              if (!token) throw new Error("no token");
+              form.querySelector("input[name=csrfmiddlewaretoken]").value = token.value;
+              limited(form, form.dataset.expired);
+            });
         }
         // Not stored (a field to correct): show the page the server wrote.
         return response.text().then(function (html) {

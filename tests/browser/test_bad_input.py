@@ -169,3 +169,26 @@ def test_too_many_posts_keeps_the_form_and_what_was_typed(phone, form_url, steps
     phone.locator("form button[type=submit]").tap()
     phone.wait_for_url("**/p/o/*/?new=1")
     assert Opinion.objects.count() == 1
+
+
+def test_a_lost_security_cookie_keeps_the_form_and_the_next_tap_sends_it(phone, form_url, steps):
+    """The page stood open too long, or WeChat dropped its cookies: the CSRF check refuses the
+    post. With the script the form stays as typed, takes a fresh token and asks for one more tap
+    (before, the error page replaced the form and everything typed was gone)."""
+    phone.goto(form_url)
+    fill(phone)
+    phone.context.clear_cookies()
+    phone.locator("form button[type=submit]").tap()
+    alert = phone.locator(".limit-status")
+    expect(alert).to_be_visible()
+    steps.shot(phone, "expired")
+    assert "页面打开的时间太长" in alert.inner_text() and "请再点一次提交" in alert.inner_text()
+    assert phone.url == form_url
+    assert phone.locator("[name=content]").input_value() == CONTENT
+    assert phone.locator("[name=resident_name]").input_value() == "王大爷"
+    assert phone.locator("[name=consent]").is_checked()
+    assert Opinion.objects.count() == 0
+
+    phone.locator("form button[type=submit]").tap()
+    phone.wait_for_url("**/p/o/*/?new=1")
+    assert Opinion.objects.count() == 1

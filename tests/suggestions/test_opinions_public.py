@@ -199,6 +199,32 @@ def test_lookup_redirects_to_the_tracking_page(client, deputy_user):
     assert response["Location"] == reverse("suggestions:opinion_track", args=[opinion.tracking_code])
 
 
+def test_an_unknown_code_in_the_lookup_gives_the_form_again_with_a_message(client, db):
+    response = client.get(reverse("suggestions:opinion_lookup"), {"code": "abcd efgh jk"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "没有找到这个查询码" in page and "共10位" in page
+
+
+def test_a_page_not_found_is_told_in_chinese_with_the_way_to_the_lookup(client, db):
+    # An old poster after the deputy's link was renewed, or a mistyped address.
+    response = client.get(reverse("deputies:public_deputy", args=["renewed-long-ago"]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "没有找到这个页面" in page and "二维码可能已经更换" in page
+    assert reverse("suggestions:opinion_lookup") in page and "Not Found" not in page
+
+
+def test_a_failed_security_check_is_told_in_chinese(deputy_user):
+    """The CSRF check refuses a post without its cookie: Django's own page is English and
+    technical; this one says what happened and what to do (the script reads data-csrf-message)."""
+    response = Client(enforce_csrf_checks=True).post(form_url(deputy_user.deputy), {"content": "x" * 20})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "data-csrf-message" in page and "没有提交成功" in page and "CSRF" not in page
+    assert not Opinion.objects.exists()
+
+
 def test_declined_reason_is_shown_to_the_resident(client, deputy_user):
     from tests.factories import OpinionFactory
 
@@ -213,6 +239,7 @@ def test_the_form_page_and_the_429_page_carry_what_the_script_needs_to_keep_the_
     """With script, a 429 keeps the form and shows the server's message above it (the browser test
     in tests/browser/test_bad_input.py drives it); these are the hooks it reads."""
     page = client.get(form_url(deputy_user.deputy)).content.decode()
+    assert 'data-expired="' in page
     assert '<p class="limit-status warnbox" role="alert" hidden></p>' in page and "data-limited=" in page
     assert page.index("limit-status") < page.index("<form")
     settings.OPINION_RATE_LIMITS = {"ip": (0, 60), "phone": (5, 3600)}
