@@ -30,9 +30,10 @@ def unit_home(request: HttpRequest) -> HttpResponse:
     """Open items first (by deadline), with working days left; answered ones below."""
     today = timezone.localdate()
     rows = list(sel.assignments_of_unit_user(user=request.user))
-    estimated = sel.days_left(today, rows)
     open_rows = [a for a in rows if a.suggestion.status in (S.ASSIGNED, S.IN_PROGRESS)]
     done_rows = [a for a in rows if a.suggestion.status not in (S.ASSIGNED, S.IN_PROGRESS)]
+    # Working days left are shown, and may be estimated, for the open items only.
+    estimated = sel.days_left(today, open_rows)
     return render(request, "suggestions/units/home.html", {
         "open_rows": open_rows, "done_rows": done_rows, "estimated": estimated,
         "units": sel.units_of(request.user),

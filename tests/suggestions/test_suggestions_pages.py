@@ -83,6 +83,25 @@ def test_unit_cannot_reply_without_consultation_through_the_page(client, people)
     assert "答复前至少要与代表面商一次" in page and 'value="reply"' not in page
 
 
+def test_unit_home_warns_of_an_estimated_calendar_only_for_the_open_items_it_counts(client, people, monkeypatch):
+    """Working days left are shown for open items only: an answered item due in a year whose
+    holidays are not published yet must not raise the warning over the open ones."""
+    from deputywork import workdays
+
+    known = workdays.working_days_from
+    # The calendar as if every year before 2031 were published, whatever today's date.
+    monkeypatch.setattr(workdays, "working_days_from",
+                        lambda start, ends: (known(start, ends)[0], any(end.year >= 2031 for end in ends)))
+    open_item, answered = at("in_progress", people), at("replied", people)
+    answered.assignments.update(deadline=dt.date(2031, 3, 3))
+    client.force_login(people["unit_user"])
+    page = client.get(reverse("suggestions:unit_home")).content.decode()
+    assert "尚未公布" not in page
+    assert open_item.title in page and answered.title in page and "已答复、已办结" in page
+    open_item.assignments.update(deadline=dt.date(2031, 3, 3))
+    assert "尚未公布" in client.get(reverse("suggestions:unit_home")).content.decode()
+
+
 def test_unit_portal_query_budget(client, people, django_assert_max_num_queries):
     for status in ("assigned", "in_progress", "replied", "closed", "assigned", "in_progress"):
         at(status, people)
