@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from import_export.formats.base_formats import CSV
 
@@ -587,9 +587,15 @@ def _count(result: RosterResult) -> None:
 # --- writing ---------------------------------------------------------------------------------
 
 
+# pg_advisory_xact_lock's two-int form: a key space of its own, apart from the one-bigint keys
+# opinion submits lock by.
+WRITE_LOCK_KEY = (1, 1)
+
+
 def write(dataset: tablib.Dataset, *, user: Any = None, batch_size: int = 1000) -> RosterResult:
     """Check again and, only if every row is good, write everything in one transaction."""
     with transaction.atomic():
+        _wait_for_other_writes()
         result = check(dataset, user=user)
         if not result.ok:
             return result
@@ -635,6 +641,21 @@ def write(dataset: tablib.Dataset, *, user: Any = None, batch_size: int = 1000) 
         result.written = True
         public_cache.public_pages_changed()  # bulk writes send no signals
         return result
+
+
+def _wait_for_other_writes() -> None:
+    """One roster write at a time, until the transaction ends.
+
+    Two confirms of one file (a double click, a second tab) would otherwise both check the rows
+    before either commits, find none of the new people and both add them. Taken before the
+    check, the lock makes the second confirm find the first one's people, seats and groups, and
+    add nothing. PostgreSQL: a transaction-level advisory lock; at READ COMMITTED the check's
+    queries after it see what the first write committed. SQLite: the project opens write
+    transactions IMMEDIATE, which already serialises writers.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK_KEY)
 
 
 def _fetch_ids(keys: list[tuple[str, dt.date | None]]) -> dict[tuple[str, dt.date | None], int]:

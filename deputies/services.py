@@ -166,6 +166,10 @@ def mandate_end(*, mandate: Mandate, ended_on: dt.date, reason: str, note: str =
     if reason not in EndReason.values:
         raise ValidationError("请选择终止原因。")
     with transaction.atomic():
+        # The person first, then the seat: two of one deputy's seats ended at once would otherwise
+        # each still see the other seat active, and neither would end the group work below. No
+        # key: seats and memberships added for this deputy meanwhile need not wait.
+        Deputy.objects.select_for_update(no_key=True).filter(pk=mandate.deputy_id).values_list("pk").get()
         locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
         if locked.status != MandateStatus.ACTIVE:
             raise ValidationError("该代表资格已经终止。")

@@ -1,9 +1,11 @@
 import datetime as dt
 import io
+import threading
 
 import openpyxl
 import pytest
 import tablib
+from django.db import connection, connections
 from import_export.formats.base_formats import XLSX
 
 from deputies import roster, services
@@ -57,6 +59,44 @@ def test_reimport_updates_instead_of_duplicating(setup):
     assert result.written and (result.new_deputies, result.updated_deputies, result.unchanged_deputies) == (0, 1, 1)
     assert Deputy.objects.count() == 2 and Mandate.objects.count() == 2 and Membership.objects.count() == 2
     assert Deputy.objects.get(name="张建国").employer_title == "襄城县库庄镇党委书记"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_roster_confirmed_twice_at_once_adds_each_person_once(setup, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    rows = [list(GOOD[0]), list(GOOD[1])]
+    rows[0][12] = "库庄镇代表活动小组"  # no 组长: a second leader would fail on its own constraint
+    # Both confirms have checked the file against the database before either writes: without
+    # a lock taken ahead of the check, neither sees the other's new people and both add them.
+    barrier = threading.Barrier(2, timeout=1.5)
+    check = roster.check
+
+    def check_then_meet(*args, **kwargs):
+        result = check(*args, **kwargs)
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:  # the other confirm waits for the lock this one holds
+            pass
+        return result
+
+    monkeypatch.setattr(roster, "check", check_then_meet)
+    outcomes: list[tuple[bool, int]] = []
+
+    def confirm():
+        try:
+            result = services.roster_import(dataset=dataset(rows))
+            outcomes.append((result.written, result.new_deputies))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == [(True, 0), (True, 2)]  # the second confirm finds the first one's people
+    assert Deputy.objects.count() == 2 and Mandate.objects.count() == 2 and Membership.objects.count() == 2
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -1,14 +1,16 @@
 import datetime as dt
 import io
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from PIL import Image
 
 from deputies import services
-from deputies.models import Membership
-from tests.factories import ActivityGroupFactory, DeputyFactory, MandateFactory, MembershipFactory
+from deputies.models import Mandate, Membership
+from tests.factories import ActivityGroupFactory, CongressFactory, DeputyFactory, MandateFactory, MembershipFactory
 
 
 def jpeg_with_exif() -> bytes:
@@ -48,6 +50,47 @@ def test_ending_the_last_seat_ends_group_work(county):
     assert membership.ended_on == dt.date(2024, 5, 1)
     with pytest.raises(ValidationError):
         services.mandate_end(mandate=seat, ended_on=dt.date(2024, 6, 1), reason="other")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ending_both_seats_at_once_ends_group_work(county, township, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
+    county_seat = MandateFactory()
+    township_congress = CongressFactory(level="township", region=township)
+    township_seat = MandateFactory(deputy=county_seat.deputy, congress=township_congress)
+    membership = MembershipFactory(deputy=county_seat.deputy)
+    # Each call has ended its own seat before either looks for the deputy's other seats: without
+    # a lock on the deputy, each still sees the other seat active and neither ends group work.
+    barrier = threading.Barrier(2, timeout=1.5)
+    save = Mandate.save
+
+    def save_then_meet(self, *args, **kwargs):
+        save(self, *args, **kwargs)
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:  # the other call waits for the lock this one holds
+            pass
+
+    monkeypatch.setattr(Mandate, "save", save_then_meet)
+    outcomes: list[str] = []
+
+    def end(seat):
+        try:
+            services.mandate_end(mandate=Mandate.objects.get(pk=seat.pk), ended_on=dt.date(2024, 5, 1),
+                                 reason="transferred")
+            outcomes.append("ok")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=end, args=(seat,)) for seat in (county_seat, township_seat)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes == ["ok", "ok"]
+    membership.refresh_from_db()
+    assert membership.ended_on == dt.date(2024, 5, 1)
 
 
 def test_second_leader_is_refused_unless_replacing(county):
