@@ -195,6 +195,13 @@ def _backdate(item: Suggestion, days: int) -> None:
         due = svc.deadline_for(start=start, kind="complex" if item.complex else "default")
         Assignment.objects.filter(pk=a.pk).update(assigned_on=start, deadline=due.date,
                                                   deadline_estimated=due.estimated)
+        # The timeline's 确定承办单位 entry names the deadline it set: the moved one, as if set then.
+        before, after = f"办理期限 {a.deadline:%Y-%m-%d}", f"办理期限 {due.date:%Y-%m-%d}"
+        after += "（按估算日历）" if due.estimated else ""
+        for event in SuggestionEvent.objects.filter(suggestion=item, data__deadline=a.deadline.isoformat()):
+            event.note = event.note.replace(before + "（按估算日历）", before).replace(before, after)
+            event.data = {**event.data, "deadline": due.date.isoformat()}
+            event.save(update_fields=["note", "data"])
     if item.evaluation_due:
         Suggestion.objects.filter(pk=item.pk).update(evaluation_due=F("evaluation_due") - delta)
     # The residents' opinions it came from were gathered the same day, not after it.

@@ -23,3 +23,12 @@ def test_seed_demo_twice_gives_the_same_data(db):
     assert adopted.exists() and all(o.suggestions.exists() for o in adopted)
     text = out.getvalue()
     assert "演示账号" in text and "office" in text and "township" in text
+    # Each demo item's timeline names the deadline its units hold (the demo moves items back in time).
+    from suggestions.models import Assignment, SuggestionEvent
+
+    assigned = SuggestionEvent.objects.filter(action="确定承办单位")
+    assert assigned.exists()
+    for event in assigned:
+        deadlines = {a.deadline for a in Assignment.objects.filter(suggestion=event.suggestion_id,
+                                                                     unit__in=event.data["units"])}
+        assert any(f"办理期限 {d:%Y-%m-%d}" in event.note for d in deadlines), (event.note, deadlines)
