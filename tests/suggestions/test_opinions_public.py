@@ -69,6 +69,9 @@ def test_submit_track_answer_rate_as_one_flow(client, deputy_user, village):
 
     url = reverse("suggestions:opinion_track", args=[opinion.tracking_code])
     assert client.post(url, {"rating": "basic", "remark": ""}).status_code == 302
+    # Rated: the one follow-up remark is left, under its own button.
+    rated = client.get(url).content.decode()
+    assert "提交补充意见" in rated and "提交评价" not in rated
     refused = client.post(url, {"rating": "satisfied"})
     assert refused.status_code == 200 and "补充意见" in refused.content.decode()
     client.post(url, {"remark": "希望以后定期清理。"})
