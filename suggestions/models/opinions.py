@@ -9,6 +9,7 @@ from django.core.files.storage import Storage, storages
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import ActivityGroup, Deputy, mobile_validator
@@ -134,6 +135,13 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.content[:20]}"
+
+    @property
+    def recipients(self) -> list[str]:
+        """To whom it was sent, one name each: the deputy, the group, the station (an opinion
+        from a station's register may name both the deputy and the station)."""
+        names = [gettext("%(name)s代表") % {"name": self.deputy.name}] if self.deputy_id else []
+        return names + [r.name for r in (self.group, self.station) if r is not None]
 
 
 def private_storage() -> Storage:

@@ -181,3 +181,17 @@ def test_due_date_on_a_known_calendar_carries_no_warning(client, office_user, de
     assert opinion.status == "forwarded"
     assert opinion.due_date == known.date and not opinion.due_estimated
     assert "按估算日历" not in client.get(url).content.decode()
+
+
+def test_the_list_and_the_detail_name_each_recipient_apart(client, office_user, deputy_user):
+    """An opinion from a station's register names the deputy and the station: the list shows
+    them on two lines, not run together as if one name."""
+    from tests.factories import LiaisonStationFactory
+
+    station = LiaisonStationFactory(name="城关镇代表联络站")
+    opinion = OpinionFactory(deputy=deputy_user.deputy, station=station)
+    client.force_login(office_user)
+    listing = client.get(reverse("suggestions:staff_opinions")).content.decode()
+    assert f"{deputy_user.deputy.name}代表<br>城关镇代表联络站" in listing
+    detail = client.get(reverse("suggestions:staff_opinion_detail", args=[opinion.pk])).content.decode()
+    assert f"{deputy_user.deputy.name}代表、城关镇代表联络站" in detail
