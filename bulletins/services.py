@@ -39,7 +39,9 @@ def _save_bulletin(bulletin: Bulletin) -> Bulletin:
     bulletin.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
-            bulletin.save()
+            # Only the fields edited here: a full-row save would put back the status (and PDF) read
+            # before a bulletin_publish that committed meanwhile.
+            bulletin.save(update_fields=None if bulletin._state.adding else [*BULLETIN_FIELDS, "updated_at"])
     except IntegrityError as exc:  # two clerks taking the same number at once
         raise ValidationError({"number": _duplicate_message(bulletin)}) from exc
     return bulletin
@@ -82,6 +84,7 @@ def article_validate(*, article: Article) -> None:
 
 
 PUBLISHED_ARTICLES = "这一期已印发，不能再加入或改动文章；请先撤回为草稿。"
+MOVED_MEANWHILE = "这篇文章刚被其他人移到另一期或删除，请刷新页面后重试。"
 
 
 def article_save(*, article: Article) -> Article:
@@ -90,13 +93,22 @@ def article_save(*, article: Article) -> Article:
     An issued bulletin keeps its articles as issued: none is added to it, changed in it or
     moved out of it (until it is withdrawn to a draft)."""
     article_validate(article=article)
-    before = Article.objects.filter(pk=article.pk).select_related("bulletin").first() if article.pk else None
-    if article.bulletin.is_published or (before is not None and before.bulletin.is_published):
-        raise ValidationError({"bulletin": PUBLISHED_ARTICLES})
-    if article.pk is None and not article.position:
-        last = article.bulletin.articles.order_by("-position").values_list("position", flat=True).first()
-        article.position = (last or 0) + 1
-    article.save()
+    with transaction.atomic():
+        # Lock the issue (and the one it leaves, when it moves) and read its status afresh: a
+        # bulletin_publish that got there first has frozen the figures this save would overwrite.
+        # Locked, an issue takes no article in or out, so the numbering below is the next free one.
+        was_in = (Article.objects.filter(pk=article.pk).values_list("bulletin_id", flat=True).first()
+                  if article.pk else None)
+        issues = {article.bulletin_id, was_in} - {None}
+        locked = list(Bulletin.objects.select_for_update().filter(pk__in=issues).order_by("pk"))
+        if any(b.is_published for b in locked):
+            raise ValidationError({"bulletin": PUBLISHED_ARTICLES})
+        if was_in is not None and not Article.objects.filter(pk=article.pk, bulletin_id__in=issues).exists():
+            raise ValidationError({"bulletin": MOVED_MEANWHILE})
+        if article.pk is None and not article.position:
+            last = article.bulletin.articles.order_by("-position").values_list("position", flat=True).first()
+            article.position = (last or 0) + 1
+        article.save()
     return article
 
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 from bulletins import rendering, services
-from bulletins.models import Bulletin, BulletinStatus
+from bulletins.models import Article, Bulletin, BulletinStatus
 from deputywork import figures
 from tests.factories import ArticleFactory, BulletinFactory
 
@@ -143,3 +145,99 @@ def test_demo_seed_is_idempotent(db, capsys):
     assert list(Bulletin.objects.values_list("pk", "status", "updated_at")) == before
     assert Bulletin.objects.filter(status="published").count() == 2
     assert Bulletin.objects.filter(status="draft").count() == 1
+
+
+def test_saving_an_issue_read_before_its_publication_keeps_it_published(db, office_user):
+    bulletin = BulletinFactory(number=7)
+    ArticleFactory(bulletin=bulletin)
+    stale = Bulletin.objects.get(pk=bulletin.pk)  # the admin's copy, read before the publication
+    services.bulletin_publish(bulletin=bulletin, actor=office_user, render=False)
+    stale.copies = 300
+    services.bulletin_save(bulletin=stale)
+    bulletin.refresh_from_db()
+    assert bulletin.status == BulletinStatus.PUBLISHED and bulletin.published_at and bulletin.copies == 300
+
+
+def _meet_before_writing(monkeypatch, barrier):
+    """An article's own save (not publication's update of its figures) and, with `barrier` in both,
+    the publication's status write wait for each other before going on."""
+    def meet():
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:  # the other thread waits for a lock this one holds
+            pass
+
+    article_save, bulletin_save = Article.save, Bulletin.save
+
+    def article_meets(self, *args, **kwargs):
+        if "update_fields" not in kwargs:
+            meet()
+        return article_save(self, *args, **kwargs)
+
+    def bulletin_meets(self, *args, **kwargs):
+        bulletin_save(self, *args, **kwargs)
+        meet()
+
+    monkeypatch.setattr(Article, "save", article_meets)
+    monkeypatch.setattr(Bulletin, "save", bulletin_meets)
+
+
+def _run(*targets):
+    def run(target):
+        try:
+            target()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_edited_while_its_issue_is_published_keeps_the_frozen_figures(county, office_user,
+                                                                                  fake_figures, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
+    bulletin = new_issue()
+    article = services.article_create(bulletin=bulletin, title="代表活动日", body="开头。\n［统计］",
+                                      stats_start=dt.date(2024, 1, 1), stats_end=dt.date(2024, 11, 15))
+    # The edit has looked at the issue (a draft) and the publication has written everything but not
+    # committed when they meet; unlocked, the edit's whole-row save then lands after the publication.
+    _meet_before_writing(monkeypatch, threading.Barrier(2, timeout=1.5))
+    outcomes = {}
+
+    def edit():
+        try:
+            services.article_update(article=Article.objects.get(pk=article.pk), body="改过的正文。\n［统计］")
+            outcomes["edit"] = "ok"
+        except ValidationError as exc:
+            outcomes["edit"] = "refused" if services.PUBLISHED_ARTICLES in exc.messages else str(exc)
+
+    def publish():
+        services.bulletin_publish(bulletin=Bulletin.objects.get(pk=bulletin.pk), actor=office_user, render=False)
+        outcomes["publish"] = "ok"
+
+    _run(edit, publish)
+    assert outcomes["publish"] == "ok" and outcomes["edit"] in ("ok", "refused")
+    article.refresh_from_db()
+    assert Bulletin.objects.get(pk=bulletin.pk).status == BulletinStatus.PUBLISHED
+    assert article.stats_frozen is not None
+    assert article.body == ("改过的正文。\n［统计］" if outcomes["edit"] == "ok" else "开头。\n［统计］")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_articles_added_to_an_issue_at_once_get_their_own_positions(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
+    bulletin = new_issue()
+    _meet_before_writing(monkeypatch, threading.Barrier(2, timeout=1.5))
+
+    def add(title):
+        return lambda: services.article_create(bulletin=Bulletin.objects.get(pk=bulletin.pk), title=title,
+                                               body="正文。")
+
+    _run(add("甲"), add("乙"))
+    assert sorted(bulletin.articles.values_list("position", flat=True)) == [1, 2]
