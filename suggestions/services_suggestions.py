@@ -252,6 +252,11 @@ def return_decide(*, request: ReturnRequest, accept: bool, actor: User, new_unit
     if accept and new_unit is None:
         raise TransitionRefused("同意退回时必须选择新的承办单位。")
     with transaction.atomic():
+        # The item first, as every other write here locks it, then the request: its answer read
+        # afresh, so two staff cannot decide one request both ways.
+        Suggestion.objects.select_for_update().get(pk=request.assignment.suggestion_id)
+        if ReturnRequest.objects.select_for_update().get(pk=request.pk).accepted is not None:
+            raise TransitionRefused("该退回申请已由其他工作人员处理，请刷新页面查看。")
         request.accepted, request.decided_by, request.decided_at = accept, actor, timezone.now()
         request.decision_note = note
         request.save(update_fields=["accepted", "decided_by", "decided_at", "decision_note"])

@@ -419,3 +419,52 @@ def test_the_second_clerks_assign_through_the_page_is_told_it_was_assigned(clien
                            {"action": "assign", "lead_unit": other.pk, "kind": "default"}, follow=True)
     assert "该建议已由其他工作人员交办，请刷新页面查看。" in response.content.decode()
     assert Assignment.objects.filter(suggestion=item).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_deciding_one_return_request_at_once_decide_it_once(county, people, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
+    from suggestions.models import ReturnRequest
+    from tests.factories import UserFactory
+
+    item = at("assigned", people)
+    req = svc.assignment_request_return(assignment=item.assignments.get(), reason="属于交通部门职责。",
+                                        actor=people["unit_user"])
+    other, _ = unit_with_login("jiaotong", "襄城县交通运输局")
+    second = UserFactory(username="office2", role="office", region=county)
+    # Both have looked at the request (undecided) when they meet; unlocked, both decisions are then written.
+    barrier = threading.Barrier(2, timeout=1.5)
+    save = ReturnRequest.save
+
+    def meet_then_save(self, *args, **kwargs):
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:  # the other one waits for a lock this one holds
+            pass
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReturnRequest, "save", meet_then_save)
+    outcomes: dict[bool, str] = {}
+
+    def decide(actor, accept):
+        try:
+            svc.return_decide(request=ReturnRequest.objects.get(pk=req.pk), accept=accept,
+                              new_unit=other if accept else None, actor=actor)
+            outcomes[accept] = "ok"
+        except TransitionRefused as exc:
+            outcomes[accept] = "refused" if "其他工作人员" in str(exc) else str(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=(people["office"], True)),
+               threading.Thread(target=decide, args=(second, False))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes.values()) == ["ok", "refused"]
+    req.refresh_from_db()
+    assert req.accepted is (outcomes[True] == "ok")
+    assert (item.assignments.get(active=True).unit == other) is req.accepted
+    assert SuggestionEvent.objects.filter(suggestion=item, action__in=["转办", "不同意退回"]).count() == 1
