@@ -138,6 +138,8 @@ class DutyShiftFormSet(forms.BaseInlineFormSet):
                 continue
             specs.append(services.ShiftSpec(data["station"], data["deputy"], data["start"], data["end"]))
         if self.instance.date:
+            # The admin saves in the transaction this runs in: the locks hold until the roster is saved.
+            services.roster_lock(activity_day=self.instance, shifts=specs)
             problems = services.roster_problems(activity_day=self.instance, shifts=specs)
             if problems:
                 raise ValidationError(problems)

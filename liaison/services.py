@@ -97,11 +97,20 @@ def roster_problems(*, activity_day: ActivityDay, shifts: Sequence[ShiftSpec]) -
     return problems
 
 
+def roster_lock(*, activity_day: ActivityDay, shifts: Sequence[ShiftSpec]) -> None:
+    """Lock the day (once saved), then its deputies in pk order, before roster_problems reads their
+    other shifts: two clerks cannot book one person twice at the same moment. Call inside
+    `atomic()`; the locks hold until the roster is written and committed."""
+    if activity_day.pk is not None:
+        list(ActivityDay.objects.select_for_update().filter(pk=activity_day.pk).values_list("pk"))
+    list(Deputy.objects.select_for_update().filter(pk__in={s.deputy.pk for s in shifts}).order_by("pk")
+         .values_list("pk"))
+
+
 @transaction.atomic
 def roster_set(*, activity_day: ActivityDay, shifts: Sequence[ShiftSpec]) -> list[DutyShift]:
     """Replace the duty roster of an activity day; refused whole if any line is wrong."""
-    # Lock the deputies so two clerks cannot book one person twice at the same moment.
-    list(Deputy.objects.select_for_update().filter(pk__in={s.deputy.pk for s in shifts}).order_by("pk"))
+    roster_lock(activity_day=activity_day, shifts=shifts)
     problems = roster_problems(activity_day=activity_day, shifts=shifts)
     if problems:
         raise ValidationError(problems)
@@ -186,6 +195,7 @@ def activity_day_reschedule(*, activity_day: ActivityDay, date: dt.date, actor: 
         day.date = date
         shifts = [ShiftSpec(s.station, s.deputy, s.start, s.end)
                   for s in day.shifts.select_related("station", "deputy")]
+        roster_lock(activity_day=day, shifts=shifts)
         problems = roster_problems(activity_day=day, shifts=shifts)
         if problems:
             raise ValidationError(problems)

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from tests.factories import (
     RegionFactory,
     activity_kind,
 )
+from tests.liaison.conftest import meet_after_roster_check, run_in_threads
 
 
 def _formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:
@@ -244,3 +247,29 @@ def test_station_and_activity_lists_export_the_rows_the_clerk_sees(client, towns
     body = client.post(reverse("admin:liaison_activity_export"),
                        {"format": "1", "resource": "0"}).content.decode("utf-8-sig")
     assert "城关镇走访" in body and ",2,1,50%," in body and "库庄镇走访" not in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_booking_one_deputy_at_once_in_the_admin_book_them_once(county, township, office_user,
+                                                                           monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
+    deputy = DeputyFactory()
+    date = timezone.localdate() + dt.timedelta(days=20)
+    # Overlapping, not the same start: the database's unique (deputy, date, start) does not see it.
+    posts = [_day_post(region, date, [{"station": LiaisonStationFactory(region=region).pk, "deputy": deputy.pk,
+                                       "start": start, "end": end}])
+             for region, start, end in ((county, "09:00", "11:30"), (township, "10:00", "12:00"))]
+    meet_after_roster_check(monkeypatch)
+    codes = []
+
+    def add(data):
+        def run():
+            client = Client()
+            client.force_login(office_user)
+            codes.append(client.post(reverse("admin:liaison_activityday_add"), data).status_code)
+        return run
+
+    run_in_threads(*(add(data) for data in posts))
+    assert sorted(codes) == [200, 302]
+    assert DutyShift.objects.filter(deputy=deputy, date=date).count() == 1

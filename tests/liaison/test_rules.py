@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from liaison import services
 from liaison.models import (
@@ -28,7 +28,7 @@ from tests.factories import (
     ParticipationFactory,
     activity_kind,
 )
-from tests.liaison.conftest import png_upload
+from tests.liaison.conftest import meet_after_roster_check, png_upload, run_in_threads
 
 T = dt.time
 
@@ -218,3 +218,31 @@ def test_a_held_day_cannot_be_moved(township, township_user):
     services.activity_day_transition(activity_day=day, to="held", actor=township_user, today=dt.date(2025, 6, 15))
     with pytest.raises(ValidationError, match="已举行或已取消的活动日不能改期"):
         services.activity_day_reschedule(activity_day=day, date=dt.date(2025, 7, 15), actor=township_user)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_days_moved_onto_one_date_at_once_do_not_double_book_a_deputy(county, township, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
+    deputy = DeputyFactory()
+    days = [ActivityDayFactory(region=region, date=date)
+            for region, date in ((county, dt.date(2031, 6, 15)), (township, dt.date(2031, 6, 16)))]
+    # Overlapping, not the same start: the database's unique (deputy, date, start) does not see it.
+    for day, start, end in zip(days, (T(9), T(10)), (T(11), T(12)), strict=True):
+        services.roster_set(activity_day=day, shifts=[
+            services.ShiftSpec(LiaisonStationFactory(region=day.region), deputy, start, end)])
+    meet_after_roster_check(monkeypatch)
+    outcomes = []
+
+    def move(day):
+        def run():
+            try:
+                services.activity_day_reschedule(activity_day=day, date=dt.date(2031, 6, 20), actor=None)
+                outcomes.append("ok")
+            except ValidationError as exc:
+                outcomes.append("refused" if "同一时间不能在两处值班" in exc.messages[0] else exc.messages[0])
+        return run
+
+    run_in_threads(*(move(day) for day in days))
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert DutyShift.objects.filter(deputy=deputy, date=dt.date(2031, 6, 20)).count() == 1
