@@ -85,13 +85,15 @@ def image_reencode(*, upload: UploadedFile | Any, max_side: int = PHOTO_MAX_SIDE
 
 
 def deputy_set_photo(*, deputy: Deputy, upload: UploadedFile | Any) -> Deputy:
-    """Store a checked, re-encoded photo (the old file is removed)."""
+    """Store a checked, re-encoded photo (the old file is removed once the change is committed:
+    a caller's transaction that rolls back keeps the deputy pointing at a file that is still there)."""
     content = image_reencode(upload=upload)
     old = deputy.photo.name if deputy.photo else ""
     deputy.photo.save(f"{deputy.public_token}.jpg", content, save=False)
     deputy.save(update_fields=["photo", "updated_at"])
     if old and old != deputy.photo.name:
-        deputy.photo.storage.delete(old)
+        storage = deputy.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
     return deputy
 
 

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from PIL import Image
 
 from deputies import services
@@ -31,6 +31,23 @@ def test_photo_is_reencoded_upright_small_and_without_exif(db, settings, tmp_pat
         assert stored.format == "JPEG" and not stored.getexif()
         assert stored.size == (600, 1200)  # turned upright, longer side 1200
     assert b"SecretCam" not in deputy.photo.read()
+
+
+def test_a_new_photo_in_a_rolled_back_change_keeps_the_old_file(db, settings, tmp_path,
+                                                                django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    deputy = DeputyFactory()
+    services.deputy_set_photo(deputy=deputy, upload=SimpleUploadedFile("p.jpg", jpeg_with_exif()))
+    first = deputy.photo.name
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.deputy_set_photo(deputy=deputy, upload=SimpleUploadedFile("q.jpg", jpeg_with_exif()))
+        raise RuntimeError("the rest of the page failed")
+    deputy.refresh_from_db()
+    assert deputy.photo.name == first and deputy.photo.storage.exists(first)
+    # Committed, the replaced file goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deputy_set_photo(deputy=deputy, upload=SimpleUploadedFile("r.jpg", jpeg_with_exif()))
+    assert not deputy.photo.storage.exists(first) and deputy.photo.storage.exists(deputy.photo.name)
 
 
 def test_non_images_and_big_files_are_refused(db, settings):
