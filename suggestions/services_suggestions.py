@@ -96,13 +96,18 @@ def suggestion_create(*, congress: Congress, lead_deputy: Deputy, title: str, co
 
 def suggestion_update_draft(*, suggestion: Suggestion, actor: User, co_signers: Iterable[Deputy] | None = None,
                             **fields: object) -> Suggestion:
-    if suggestion.status != S.DRAFT:
-        raise TransitionRefused("建议提交后不能再修改。")
-    for name, value in fields.items():
-        setattr(suggestion, name, value)
-    suggestion.save(update_fields=[*fields, "updated_at"])
-    if co_signers is not None:
-        suggestion.co_signers.set([d for d in co_signers if d.pk != suggestion.lead_deputy_id])
+    """Change a draft, text and co-signers together. The row is locked and its status read
+    afresh: an edit sent from a second tab after the draft was submitted is refused, not
+    written over the text that was numbered and sent."""
+    with transaction.atomic():
+        status = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).values_list("status", flat=True).get()
+        if status != S.DRAFT:
+            raise TransitionRefused("建议提交后不能再修改。")
+        for name, value in fields.items():
+            setattr(suggestion, name, value)
+        suggestion.save(update_fields=[*fields, "updated_at"])
+        if co_signers is not None:
+            suggestion.co_signers.set([d for d in co_signers if d.pk != suggestion.lead_deputy_id])
     return suggestion
 
 

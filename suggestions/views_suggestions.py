@@ -136,8 +136,12 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SuggestionForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        svc.suggestion_update_draft(suggestion=item, actor=request.user, title=d["title"], content=d["content"],
-                                    category=d["category"], period=d["period"], co_signers=d["co_signers"])
+        try:
+            svc.suggestion_update_draft(suggestion=item, actor=request.user, title=d["title"], content=d["content"],
+                                        category=d["category"], period=d["period"], co_signers=d["co_signers"])
+        except TransitionRefused as exc:  # submitted meanwhile, from another tab
+            messages.error(request, str(exc))
+            return redirect("suggestions:deputy_detail", pk=item.pk)
         if d.get("attachment"):
             svc.attachment_add(suggestion=item, upload=d["attachment"], actor=request.user)
         if "submit" in request.POST:

@@ -468,3 +468,13 @@ def test_two_staff_deciding_one_return_request_at_once_decide_it_once(county, pe
     assert req.accepted is (outcomes[True] == "ok")
     assert (item.assignments.get(active=True).unit == other) is req.accepted
     assert SuggestionEvent.objects.filter(suggestion=item, action__in=["转办", "不同意退回"]).count() == 1
+
+
+def test_a_draft_edited_from_a_page_read_before_its_submission_is_refused(people):
+    draft = SuggestionFactory(lead_deputy=people["deputy_user"].deputy, region=people["region"])
+    stale = Suggestion.objects.get(pk=draft.pk)  # the edit page of a second tab
+    svc.suggestion_submit(suggestion=draft, actor=people["deputy_user"])
+    with pytest.raises(TransitionRefused, match="提交后不能再修改"):
+        svc.suggestion_update_draft(suggestion=stale, actor=people["deputy_user"], title="关于改过的标题的建议")
+    draft.refresh_from_db()
+    assert draft.status == "submitted" and draft.title != "关于改过的标题的建议"
