@@ -103,8 +103,9 @@ def article_save(*, article: Article) -> Article:
         locked = list(Bulletin.objects.select_for_update().filter(pk__in=issues).order_by("pk"))
         if any(b.is_published for b in locked):
             raise ValidationError({"bulletin": PUBLISHED_ARTICLES})
-        if was_in is not None and not Article.objects.filter(pk=article.pk, bulletin_id__in=issues).exists():
-            raise ValidationError({"bulletin": MOVED_MEANWHILE})
+        if article.pk is not None and (was_in is None or not Article.objects.filter(
+                pk=article.pk, bulletin_id__in=issues).exists()):
+            raise ValidationError({"bulletin": MOVED_MEANWHILE})  # deleted, or moved elsewhere
         if article.pk is None and not article.position:
             last = article.bulletin.articles.order_by("-position").values_list("position", flat=True).first()
             article.position = (last or 0) + 1

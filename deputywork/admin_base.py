@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from import_export import resources
 
 from deputywork.roles import is_office, is_staff_member, scope_to_region
@@ -45,6 +46,19 @@ class StaffAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+                        extra_context: dict | None = None) -> HttpResponse:
+        """A service that refuses the save after the form was checked (someone else issued the
+        bulletin or moved the article meanwhile) says why on the same page; the admin's own
+        transaction has rolled the page's writes back."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            if request.method != "POST":
+                raise
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class OfficeOnlyAdmin(StaffAdmin):

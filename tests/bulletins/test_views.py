@@ -196,3 +196,46 @@ def test_article_admin_refuses_an_over_long_body_on_the_field(client, office_use
     response = client.post(reverse("admin:bulletins_article_change", args=[article.pk]), data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["stats_end"] == ["统计截止日不能早于起始日。"]
+
+
+def test_an_article_refused_by_the_service_after_the_form_passed_is_told_not_a_500(client, office_user, issues,
+                                                                                  monkeypatch):
+    """The issue was issued (印发) between the form's check and the save: the admin tells the
+    clerk why on the same page, and nothing of the page is written."""
+    from django.contrib.messages import get_messages
+    from django.core.exceptions import ValidationError
+
+    from bulletins import services
+    from bulletins.models import Article
+
+    def issued_meanwhile(*, article):
+        article.save()  # the admin's transaction rolls this back
+        raise ValidationError({"bulletin": services.PUBLISHED_ARTICLES})
+
+    monkeypatch.setattr(services, "article_save", issued_meanwhile)
+    office_user.is_staff = True
+    office_user.save()
+    client.force_login(office_user)
+    article = issues[0].articles.get()
+    url = reverse("admin:bulletins_article_change", args=[article.pk])
+    data = {"bulletin": article.bulletin_id, "position": article.position, "title": "改过的标题", "body": "正文。",
+            "in_contents": "on", "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0,
+            "tables-TOTAL_FORMS": 0, "tables-INITIAL_FORMS": 0}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [services.PUBLISHED_ARTICLES]
+    assert Article.objects.get(pk=article.pk).title == article.title
+
+
+def test_an_article_deleted_meanwhile_is_not_brought_back(issues):
+    from django.core.exceptions import ValidationError
+
+    from bulletins import services
+    from bulletins.models import Article
+
+    stale = Article.objects.get(pk=issues[0].articles.get().pk)  # the page read before the delete
+    Article.objects.filter(pk=stale.pk).delete()
+    stale.title = "改过的标题"
+    with pytest.raises(ValidationError, match="刚被其他人移到另一期或删除"):
+        services.article_save(article=stale)
+    assert not Article.objects.filter(pk=stale.pk).exists()
