@@ -7,6 +7,7 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,15 +138,20 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            svc.suggestion_update_draft(suggestion=item, actor=request.user, title=d["title"], content=d["content"],
-                                        category=d["category"], period=d["period"], co_signers=d["co_signers"])
+            # One transaction: the draft's row stays locked from the edit to the submit, so a
+            # second tab (or a double tap) cannot submit other text in between.
+            with transaction.atomic():
+                svc.suggestion_update_draft(suggestion=item, actor=request.user, title=d["title"],
+                                            content=d["content"], category=d["category"], period=d["period"],
+                                            co_signers=d["co_signers"])
+                if d.get("attachment"):
+                    svc.attachment_add(suggestion=item, upload=d["attachment"], actor=request.user)
+                if "submit" in request.POST:
+                    svc.suggestion_submit(suggestion=item, actor=request.user)
         except TransitionRefused as exc:  # submitted meanwhile, from another tab
             messages.error(request, str(exc))
             return redirect("suggestions:deputy_detail", pk=item.pk)
-        if d.get("attachment"):
-            svc.attachment_add(suggestion=item, upload=d["attachment"], actor=request.user)
         if "submit" in request.POST:
-            svc.suggestion_submit(suggestion=item, actor=request.user)
             messages.success(request, f"建议已提交，编号 {item.number}。")
         return redirect("suggestions:deputy_detail", pk=item.pk)
     return render(request, "suggestions/suggestions/form.html", {"form": form, "item": item, "portal": True})

@@ -478,3 +478,50 @@ def test_a_draft_edited_from_a_page_read_before_its_submission_is_refused(people
         svc.suggestion_update_draft(suggestion=stale, actor=people["deputy_user"], title="关于改过的标题的建议")
     draft.refresh_from_db()
     assert draft.status == "submitted" and draft.title != "关于改过的标题的建议"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_edited_and_submitted_from_two_tabs_at_once_is_numbered_once(people):
+    """Tab A saves and submits; tab B does the same while A is between its edit and its submit.
+    The draft stays locked from A's edit to A's submit: B then finds it submitted and is told
+    so (before, B's text was numbered and A got an error page)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
+    from django.test import Client
+
+    from suggestions.models import Category
+
+    deputy_user = people["deputy_user"]
+    draft = SuggestionFactory(lead_deputy=deputy_user.deputy, region=people["region"])
+    category = Category.objects.first() or Category.objects.create(name="城乡建设")
+    url = reverse("suggestions:suggestion_edit", args=[draft.pk])
+
+    def post(title):
+        client = Client()
+        client.force_login(deputy_user)
+        try:
+            return client.post(url, {"title": title, "content": "东街排水沟年久失修，雨天积水严重，建议尽快改造。" * 2,
+                                     "category": category.pk, "period": "recess", "submit": "1"})
+        finally:
+            connections.close_all()
+
+    responses = {}
+    update = svc.suggestion_update_draft
+
+    def update_then_let_b_go(**kwargs):
+        result = update(**kwargs)
+        if "b_thread" not in responses:
+            other = threading.Thread(target=lambda: responses.update(b=post("关于东街排水沟的建议（乙）")))
+            responses["b_thread"] = other
+            other.start()
+            other.join(timeout=1.5)  # with the lock held, B waits for A's commit
+        return result
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(svc, "suggestion_update_draft", update_then_let_b_go)
+        responses["a"] = post("关于东街排水沟的建议（甲）")
+        responses["b_thread"].join()
+    assert responses["a"].status_code == responses["b"].status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "submitted" and draft.title == "关于东街排水沟的建议（甲）"
+    assert SuggestionEvent.objects.filter(suggestion=draft, to_status="submitted").count() == 1
