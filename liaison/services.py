@@ -101,9 +101,12 @@ def roster_lock(*, activity_day: ActivityDay, shifts: Sequence[ShiftSpec]) -> No
     """Lock the day (once saved), then its deputies in pk order, before roster_problems reads their
     other shifts: two clerks cannot book one person twice at the same moment. Call inside
     `atomic()`; the locks hold until the roster is written and committed."""
+    # No key: rows that merely refer to the day or the deputies (an opinion, a seat, a shift of
+    # another day) need not wait, and a roster import that updates one deputy and then refers to
+    # another cannot deadlock with this; two rosters still wait for each other.
     if activity_day.pk is not None:
-        list(ActivityDay.objects.select_for_update().filter(pk=activity_day.pk).values_list("pk"))
-    list(Deputy.objects.select_for_update().filter(pk__in={s.deputy.pk for s in shifts}).order_by("pk")
+        list(ActivityDay.objects.select_for_update(no_key=True).filter(pk=activity_day.pk).values_list("pk"))
+    list(Deputy.objects.select_for_update(no_key=True).filter(pk__in={s.deputy.pk for s in shifts}).order_by("pk")
          .values_list("pk"))
 
 
