@@ -8,6 +8,7 @@
   "use strict";
   if (!window.fetch || !window.FormData) return;
   var busy = false;
+  var refreshed = false; // a fresh security token has been taken once already
 
   function say(form, message) {
     var status = form.querySelector(".send-status");
@@ -56,16 +57,27 @@
         if (response.status === 403) {
           // The security check failed (the page stood open too long, or the browser dropped its
           // cookie): take a fresh token from the form page itself, which sets the cookie again,
-          // and ask for one more tap; everything typed stays.
-          return fetch(form.action, { credentials: "same-origin" })
-            .then(function (fresh) { return fresh.text(); })
-            .then(function (html) {
-              var page = new DOMParser().parseFromString(html, "text/html");
-              var token = page.querySelector("input[name=csrfmiddlewaretoken]");
-              if (!token) throw new Error("no token");
-              form.querySelector("input[name=csrfmiddlewaretoken]").value = token.value;
-              limited(form, form.dataset.expired);
-            });
+          // and ask for one more tap; everything typed stays. Refused again with a fresh token,
+          // the browser keeps no cookie: say what the server's page says (allow cookies).
+          return response.text().then(function (html) {
+            var told = new DOMParser().parseFromString(html, "text/html").querySelector("[data-csrf-message]");
+            var advice = told ? (told.textContent + (told.nextElementSibling ? told.nextElementSibling.textContent : "")) : "";
+            if (refreshed || !told) {
+              limited(form, advice.trim() || form.dataset.limited);
+              return;
+            }
+            refreshed = true;
+            return fetch(form.action, { credentials: "same-origin" })
+              .then(function (fresh) { return fresh.text(); })
+              .then(function (page) {
+                var token = new DOMParser().parseFromString(page, "text/html")
+                  .querySelector("input[name=csrfmiddlewaretoken]");
+                if (!token) throw new Error("no token");
+                form.querySelector("input[name=csrfmiddlewaretoken]").value = token.value;
+                limited(form, form.dataset.expired);
+              })
+              .catch(function () { limited(form, advice.trim()); });
+          });
         }
         // Not stored (a field to correct): show the page the server wrote.
         return response.text().then(function (html) {

@@ -192,3 +192,20 @@ def test_a_lost_security_cookie_keeps_the_form_and_the_next_tap_sends_it(phone, 
     phone.locator("form button[type=submit]").tap()
     phone.wait_for_url("**/p/o/*/?new=1")
     assert Opinion.objects.count() == 1
+
+
+def test_a_browser_that_keeps_no_cookie_is_told_to_allow_them(phone, form_url, steps):
+    """Refused again after taking a fresh token: the browser keeps no cookie, and tapping again
+    would never help; the page says what the server's page says (allow cookies), the form stays."""
+    phone.goto(form_url)
+    fill(phone)
+    phone.context.clear_cookies()
+    phone.locator("form button[type=submit]").tap()
+    alert = phone.locator(".limit-status")
+    expect(alert).to_contain_text("请再点一次提交")
+    phone.context.clear_cookies()  # the fresh cookie is not kept either
+    phone.locator("form button[type=submit]").tap()
+    expect(alert).to_contain_text("允许 Cookie")
+    steps.shot(phone, "no-cookies")
+    assert phone.locator("[name=content]").input_value() == CONTENT
+    assert Opinion.objects.count() == 0
