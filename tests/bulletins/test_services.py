@@ -5,12 +5,13 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from bulletins import rendering, services
 from bulletins.models import Article, Bulletin, BulletinStatus
 from deputywork import figures
 from tests.factories import ArticleFactory, BulletinFactory
+from tests.races import meet, run_in_threads
 
 
 def new_issue(**overrides) -> Bulletin:
@@ -161,39 +162,19 @@ def test_saving_an_issue_read_before_its_publication_keeps_it_published(db, offi
 def _meet_before_writing(monkeypatch, barrier):
     """An article's own save (not publication's update of its figures) and, with `barrier` in both,
     the publication's status write wait for each other before going on."""
-    def meet():
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:  # the other thread waits for a lock this one holds
-            pass
-
     article_save, bulletin_save = Article.save, Bulletin.save
 
     def article_meets(self, *args, **kwargs):
         if "update_fields" not in kwargs:
-            meet()
+            meet(barrier)
         return article_save(self, *args, **kwargs)
 
     def bulletin_meets(self, *args, **kwargs):
         bulletin_save(self, *args, **kwargs)
-        meet()
+        meet(barrier)
 
     monkeypatch.setattr(Article, "save", article_meets)
     monkeypatch.setattr(Bulletin, "save", bulletin_meets)
-
-
-def _run(*targets):
-    def run(target):
-        try:
-            target()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -220,7 +201,7 @@ def test_an_article_edited_while_its_issue_is_published_keeps_the_frozen_figures
         services.bulletin_publish(bulletin=Bulletin.objects.get(pk=bulletin.pk), actor=office_user, render=False)
         outcomes["publish"] = "ok"
 
-    _run(edit, publish)
+    run_in_threads(edit, publish)
     assert outcomes["publish"] == "ok" and outcomes["edit"] in ("ok", "refused")
     article.refresh_from_db()
     assert Bulletin.objects.get(pk=bulletin.pk).status == BulletinStatus.PUBLISHED
@@ -239,5 +220,5 @@ def test_two_articles_added_to_an_issue_at_once_get_their_own_positions(monkeypa
         return lambda: services.article_create(bulletin=Bulletin.objects.get(pk=bulletin.pk), title=title,
                                                body="正文。")
 
-    _run(add("甲"), add("乙"))
+    run_in_threads(add("甲"), add("乙"))
     assert sorted(bulletin.articles.values_list("position", flat=True)) == [1, 2]

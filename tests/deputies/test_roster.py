@@ -1,16 +1,16 @@
 import datetime as dt
 import io
-import threading
 
 import openpyxl
 import pytest
 import tablib
-from django.db import connection, connections
+from django.db import connection
 from import_export.formats.base_formats import XLSX
 
 from deputies import roster, services
 from deputies.models import Deputy, Mandate, Membership
 from deputies.resources import RosterResource
+from tests.races import meet_at, run_in_threads
 
 GOOD = [
     ["张建国", "男", "汉族", "1975.03", "中共党员", "大学本科", "县", "第十七届", "第一选区",
@@ -69,32 +69,14 @@ def test_a_roster_confirmed_twice_at_once_adds_each_person_once(setup, monkeypat
     rows[0][12] = "库庄镇代表活动小组"  # no 组长: a second leader would fail on its own constraint
     # Both confirms have checked the file against the database before either writes: without
     # a lock taken ahead of the check, neither sees the other's new people and both add them.
-    barrier = threading.Barrier(2, timeout=1.5)
-    check = roster.check
-
-    def check_then_meet(*args, **kwargs):
-        result = check(*args, **kwargs)
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:  # the other confirm waits for the lock this one holds
-            pass
-        return result
-
-    monkeypatch.setattr(roster, "check", check_then_meet)
+    meet_at(monkeypatch, roster, "check")
     outcomes: list[tuple[bool, int]] = []
 
     def confirm():
-        try:
-            result = services.roster_import(dataset=dataset(rows))
-            outcomes.append((result.written, result.new_deputies))
-        finally:
-            connections.close_all()
+        result = services.roster_import(dataset=dataset(rows))
+        outcomes.append((result.written, result.new_deputies))
 
-    threads = [threading.Thread(target=confirm) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_in_threads(confirm, confirm)
     assert sorted(outcomes) == [(True, 0), (True, 2)]  # the second confirm finds the first one's people
     assert Deputy.objects.count() == 2 and Mandate.objects.count() == 2 and Membership.objects.count() == 2
 

@@ -1,16 +1,16 @@
 import datetime as dt
 import io
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from PIL import Image
 
 from deputies import services
 from deputies.models import Mandate, Membership
 from tests.factories import ActivityGroupFactory, CongressFactory, DeputyFactory, MandateFactory, MembershipFactory
+from tests.races import meet_at, run_in_threads
 
 
 def jpeg_with_exif() -> bytes:
@@ -79,32 +79,15 @@ def test_ending_both_seats_at_once_ends_group_work(county, township, monkeypatch
     membership = MembershipFactory(deputy=county_seat.deputy)
     # Each call has ended its own seat before either looks for the deputy's other seats: without
     # a lock on the deputy, each still sees the other seat active and neither ends group work.
-    barrier = threading.Barrier(2, timeout=1.5)
-    save = Mandate.save
-
-    def save_then_meet(self, *args, **kwargs):
-        save(self, *args, **kwargs)
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:  # the other call waits for the lock this one holds
-            pass
-
-    monkeypatch.setattr(Mandate, "save", save_then_meet)
+    meet_at(monkeypatch, Mandate, "save")
     outcomes: list[str] = []
 
     def end(seat):
-        try:
-            services.mandate_end(mandate=Mandate.objects.get(pk=seat.pk), ended_on=dt.date(2024, 5, 1),
-                                 reason="transferred")
-            outcomes.append("ok")
-        finally:
-            connections.close_all()
+        services.mandate_end(mandate=Mandate.objects.get(pk=seat.pk), ended_on=dt.date(2024, 5, 1),
+                             reason="transferred")
+        outcomes.append("ok")
 
-    threads = [threading.Thread(target=end, args=(seat,)) for seat in (county_seat, township_seat)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_in_threads(lambda: end(county_seat), lambda: end(township_seat))
     assert outcomes == ["ok", "ok"]
     membership.refresh_from_db()
     assert membership.ended_on == dt.date(2024, 5, 1)

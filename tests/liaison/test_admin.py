@@ -20,7 +20,8 @@ from tests.factories import (
     RegionFactory,
     activity_kind,
 )
-from tests.liaison.conftest import meet_after_roster_check, run_in_threads
+from tests.liaison.conftest import meet_after_roster_check
+from tests.races import run_in_threads
 
 
 def _formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:

@@ -28,7 +28,8 @@ from tests.factories import (
     ParticipationFactory,
     activity_kind,
 )
-from tests.liaison.conftest import meet_after_roster_check, png_upload, run_in_threads
+from tests.liaison.conftest import meet_after_roster_check, png_upload
+from tests.races import run_in_threads
 
 T = dt.time
 

@@ -14,6 +14,7 @@ from suggestions import services_suggestions as svc
 from suggestions.models import Assignment, ReplyClass, Suggestion, SuggestionEvent
 from suggestions.suggestion_workflow import TransitionRefused
 from tests.factories import CongressFactory, SuggestionFactory
+from tests.races import meet_at, run_in_threads
 from tests.suggestions.suggestion_helpers import deputy_with_login, fast_hashing, item_at, pdf, unit_with_login
 
 GOOD = dict.fromkeys(("leadership", "attitude", "communication", "quality", "implementation"), "satisfied")
@@ -291,17 +292,7 @@ def test_two_items_merged_into_each_other_at_once_leave_one_merge(county, townsh
     # Each clerk holds their own item's lock before either looks at the other item: without
     # locking both at once, each would then wait for the other's lock (a deadlock, and an error
     # page for one of them).
-    barrier = threading.Barrier(2, timeout=1.5)
-    checks = suggestion_workflow._refuse_unless_ready
-
-    def meet_then_check(*args, **kwargs):
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:  # the other clerk waits for a lock this one holds
-            pass
-        return checks(*args, **kwargs)
-
-    monkeypatch.setattr(suggestion_workflow, "_refuse_unless_ready", meet_then_check)
+    meet_at(monkeypatch, suggestion_workflow, "_refuse_unless_ready", after=False)
     outcomes: list[str] = []
 
     def merge(clerk, item, into):
@@ -313,15 +304,8 @@ def test_two_items_merged_into_each_other_at_once_leave_one_merge(county, townsh
             outcomes.append("refused")
         except Exception as exc:  # noqa: BLE001 - the deadlock this test is about
             outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=merge, args=(clerks[0], items[0], items[1])),
-               threading.Thread(target=merge, args=(clerks[1], items[1], items[0]))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_in_threads(lambda: merge(clerks[0], items[0], items[1]), lambda: merge(clerks[1], items[1], items[0]))
     assert sorted(outcomes) == ["ok", "refused"]
     statuses = sorted(Suggestion.objects.filter(pk__in=[i.pk for i in items]).values_list("status", flat=True))
     assert statuses == ["merged", "submitted"]
@@ -434,17 +418,7 @@ def test_two_staff_deciding_one_return_request_at_once_decide_it_once(county, pe
     other, _ = unit_with_login("jiaotong", "襄城县交通运输局")
     second = UserFactory(username="office2", role="office", region=county)
     # Both have looked at the request (undecided) when they meet; unlocked, both decisions are then written.
-    barrier = threading.Barrier(2, timeout=1.5)
-    save = ReturnRequest.save
-
-    def meet_then_save(self, *args, **kwargs):
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:  # the other one waits for a lock this one holds
-            pass
-        return save(self, *args, **kwargs)
-
-    monkeypatch.setattr(ReturnRequest, "save", meet_then_save)
+    meet_at(monkeypatch, ReturnRequest, "save", after=False)
     outcomes: dict[bool, str] = {}
 
     def decide(actor, accept):
@@ -454,15 +428,8 @@ def test_two_staff_deciding_one_return_request_at_once_decide_it_once(county, pe
             outcomes[accept] = "ok"
         except TransitionRefused as exc:
             outcomes[accept] = "refused" if "其他工作人员" in str(exc) else str(exc)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=decide, args=(people["office"], True)),
-               threading.Thread(target=decide, args=(second, False))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_in_threads(lambda: decide(people["office"], True), lambda: decide(second, False))
     assert sorted(outcomes.values()) == ["ok", "refused"]
     req.refresh_from_db()
     assert req.accepted is (outcomes[True] == "ok")
