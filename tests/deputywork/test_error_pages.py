@@ -23,3 +23,4 @@ def test_permission_denied_page_is_chinese(db, rf):
     page = response.content.decode()
     assert response.status_code == 403
     assert "没有权限" in page and "403 Forbidden" not in page
+

@@ -75,3 +75,17 @@ def test_township_staff_cannot_change_regions(client, township_user, township):
     response = client.get(f"/admin/deputywork/region/{township.pk}/change/")
     assert response.status_code == 200
     assert 'name="_save"' not in response.content.decode()
+
+
+def test_the_admin_workbench_lists_the_staff_pages(client, office_user):
+    """Office and township staff land on the admin's 工作台: it links to their staff pages (代表名册,
+    联络站, 代表建议 …), which the admin's own tables do not."""
+    from django.urls import reverse
+
+    office_user.is_staff = True
+    office_user.save()
+    client.force_login(office_user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "工作页面" in page
+    for name in ("deputies:staff_list", "liaison:staff_stations", "suggestions:staff_list", "bulletins:list"):
+        assert f'href="{reverse(name)}"' in page
