@@ -112,15 +112,29 @@ class EventBase(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
+    statuses: type[models.TextChoices]  # the record's statuses, for their Chinese labels
+
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
+        return f"{self.from_label or '—'} → {self.to_label}"
+
+    def _label(self, value: str) -> str:
+        return str(self.statuses(value).label) if value in self.statuses.values else value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
 
 
 class ActivityDayEvent(EventBase):
+    statuses = ActivityDayStatus
     activity_day = models.ForeignKey(ActivityDay, on_delete=models.CASCADE, related_name="events")
 
     class Meta(EventBase.Meta):
@@ -382,6 +396,7 @@ class Dispute(models.Model):
 
 
 class DisputeEvent(EventBase):
+    statuses = DisputeStatus
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
 
     class Meta(EventBase.Meta):
@@ -427,6 +442,7 @@ class InvestmentProject(models.Model):
 
 
 class InvestmentEvent(EventBase):
+    statuses = InvestmentStatus
     project = models.ForeignKey(InvestmentProject, on_delete=models.CASCADE, related_name="events")
 
     class Meta(EventBase.Meta):

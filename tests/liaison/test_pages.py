@@ -94,6 +94,9 @@ def test_day_page_publishes_through_the_service(client, township, township_user,
     login(client, township_user).post(url, {"to": "published"})
     day.refresh_from_db()
     assert day.status == ActivityDayStatus.PUBLISHED and day.events.count() == 1
+    # The record reads in Chinese: 草拟 → 已公布, not the stored codes.
+    page = client.get(url).content.decode()
+    assert "草拟 → 已公布" in page and "draft" not in page
 
 
 def test_reception_list_masks_visitors_outside_scope(client, county, township, township_user, office_user):
@@ -112,6 +115,7 @@ def test_dispute_ledger_scope_transition_and_xlsx(client, township, township_use
     login(client, township_user).post(url, {"to": "referred", "on_date": "2025-03-05", "referred_to": "县法院"})
     dispute.refresh_from_db()
     assert dispute.status == "referred" and dispute.events.count() == 1
+    assert "排查 → 移交" in client.get(url).content.decode()
     response = client.get(reverse("liaison:staff_disputes_xlsx"), {"year": 2025})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     import io
