@@ -26,6 +26,7 @@ from deputies.models import (
     Membership,
     new_public_token,
 )
+from deputywork.services import lock_rows
 
 # What a phone camera or a scanner produces; anything else (PDF, SVG, HEIC …) is refused.
 ALLOWED_IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP"}  # MPO: JPEG from some phones
@@ -171,7 +172,7 @@ def mandate_end(*, mandate: Mandate, ended_on: dt.date, reason: str, note: str =
         # The person first, then the seat: two of one deputy's seats ended at once would otherwise
         # each still see the other seat active, and neither would end the group work below. No
         # key: seats and memberships added for this deputy meanwhile need not wait.
-        Deputy.objects.select_for_update(no_key=True).filter(pk=mandate.deputy_id).values_list("pk").get()
+        lock_rows(Deputy, [mandate.deputy_id], no_key=True)
         locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
         if locked.status != MandateStatus.ACTIVE:
             raise ValidationError("该代表资格已经终止。")

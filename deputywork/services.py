@@ -1,12 +1,14 @@
-"""Writes of the core app: region import and demo users."""
+"""Writes of the core app: region import and demo users, and the row locks other apps' services take."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from deputywork.models import LEVEL_ORDER, Region, level_of_code, region_errors
 
@@ -141,3 +143,12 @@ def region_ensure(*, code: str, name: str, parent: Region | None = None) -> Regi
         raise ImportRejected(errors)
     region, _ = Region.objects.update_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})
     return region
+
+
+def lock_rows(model: type[models.Model], pks: Iterable[Any], *, no_key: bool = False) -> None:
+    """Lock the rows of `model` with these keys until the transaction ends: in one statement and
+    in the order of their ids, so that two transactions locking overlapping rows wait for each
+    other instead of each holding one and waiting for the other (a deadlock). With `no_key`,
+    rows that merely refer to them (an opinion, a seat) need not wait. Call inside `atomic()`."""
+    rows = model.objects.select_for_update(no_key=no_key).filter(pk__in=set(pks)).order_by("pk")
+    list(rows.values_list("pk", flat=True))

@@ -18,6 +18,7 @@ from deputies.models import ActivityGroup, Deputy, new_public_token
 from deputies.services import image_reencode
 from deputywork.models import Region, RegionLevel
 from deputywork.roles import region_within_scope
+from deputywork.services import lock_rows
 from liaison.models import (
     PUBLISH_DAYS_AHEAD,
     Activity,
@@ -105,9 +106,8 @@ def roster_lock(*, activity_day: ActivityDay, shifts: Sequence[ShiftSpec]) -> No
     # another day) need not wait, and a roster import that updates one deputy and then refers to
     # another cannot deadlock with this; two rosters still wait for each other.
     if activity_day.pk is not None:
-        list(ActivityDay.objects.select_for_update(no_key=True).filter(pk=activity_day.pk).values_list("pk"))
-    list(Deputy.objects.select_for_update(no_key=True).filter(pk__in={s.deputy.pk for s in shifts}).order_by("pk")
-         .values_list("pk"))
+        lock_rows(ActivityDay, [activity_day.pk], no_key=True)
+    lock_rows(Deputy, [s.deputy.pk for s in shifts], no_key=True)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from deputies.selectors import deputies_visible_to, groups_visible_to
 from deputies.services import image_reencode
 from deputywork.models import Region, RegionLevel, User
 from suggestions.models import Category, Channel, HandlingUnit, Opinion, OpinionStatus, Rating
-from suggestions.models.opinions import TRACKING_LENGTH
+from suggestions.models.opinions import TRACKING_LENGTH, tracking_code_as_stored
 from suggestions.services_opinions import MAX_PHOTOS, PHOTO_MAX_SIDE
 
 
@@ -212,7 +212,7 @@ class TrackLookupForm(forms.Form):
     def clean_code(self) -> str:
         """The code as stored (spaces and case forgiven), if an opinion has it: a code misread
         over the phone gets the form again with a message, not a page that is not there."""
-        code = "".join(self.cleaned_data["code"].split()).upper()
+        code = tracking_code_as_stored(self.cleaned_data["code"])
         if not Opinion.objects.filter(tracking_code=code).exists():
             raise ValidationError(_("没有找到这个查询码。请核对后重新输入：查询码共%(length)d位，由字母和数字组成。")
                                   % {"length": TRACKING_LENGTH})

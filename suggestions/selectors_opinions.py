@@ -15,6 +15,7 @@ from deputywork.models import Region, User
 from deputywork.roles import is_staff_member, scope_to_region
 from liaison.models import LiaisonStation
 from suggestions.models import Opinion, OpinionEvent, OpinionNotice, OpinionStatus, Suggestion
+from suggestions.models.opinions import tracking_code_as_stored
 
 S = OpinionStatus
 IN_PROGRESS = (S.ACCEPTED, S.FORWARDED)
@@ -75,9 +76,9 @@ def opinion_for_staff(*, user: User, pk: int) -> Opinion:
 
 def opinion_by_code(code: str) -> Opinion:
     """The opinion a tracking code names (case and spaces forgiven), or 404."""
-    code = "".join(code.split()).upper()
     try:
-        return Opinion.objects.select_related("deputy", "group", "station").get(tracking_code=code)
+        return (Opinion.objects.select_related("deputy", "group", "station")
+                .get(tracking_code=tracking_code_as_stored(code)))
     except Opinion.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from deputies.models import Deputy
 from deputywork.models import User
 from deputywork.roles import is_office, is_township_staff
+from deputywork.services import lock_rows
 from suggestions.models import Consultation, Suggestion, SuggestionEvent, SuggestionStatus
 
 S = SuggestionStatus
@@ -144,8 +145,7 @@ def suggestion_transition(*, suggestion: Suggestion, to: str, actor: User | None
             # order of their ids: two items merged into each other at the same moment would
             # otherwise each hold one lock and wait for the other (a deadlock, and an error
             # page). The second merge then finds the first done and is refused with a reason.
-            pair = [suggestion.pk, changes["merged_into"].pk]
-            list(Suggestion.objects.select_for_update().filter(pk__in=pair).order_by("pk").values_list("pk"))
+            lock_rows(Suggestion, [suggestion.pk, changes["merged_into"].pk])
         locked = (Suggestion.objects.select_for_update(of=("self",))
                   .select_related("congress__region", "region").get(pk=suggestion.pk))
         current = locked.status
@@ -185,7 +185,7 @@ def _number(locked: Suggestion) -> None:
     from deputies.models import Congress
 
     locked.year = timezone.localdate().year
-    list(Congress.objects.select_for_update().filter(pk=locked.congress_id).values_list("pk", flat=True))
+    lock_rows(Congress, [locked.congress_id])
     last = (Suggestion.objects.filter(congress_id=locked.congress_id, year=locked.year, period=locked.period)
             .exclude(seq=None).order_by("-seq").values_list("seq", flat=True).first())
     locked.seq = (last or 0) + 1

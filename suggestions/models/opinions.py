@@ -21,6 +21,11 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_LENGTH = 10  # 31**10 ≈ 8·10^14 codes: short to say, impossible to guess
 
 
+def tracking_code_as_stored(code: str) -> str:
+    """A tracking code as a resident types or reads it (spaces, lower case) as it is stored."""
+    return "".join(code.split()).upper()
+
+
 def new_tracking_code() -> str:
     # One draw from the system's randomness (one system call, not one per letter), written out
     # in the alphabet's digits: every code is equally likely.

@@ -98,6 +98,7 @@ def test_unit_home_warns_of_an_estimated_calendar_only_for_the_open_items_it_cou
     page = client.get(reverse("suggestions:unit_home")).content.decode()
     assert "尚未公布" not in page
     assert open_item.title in page and answered.title in page and "已答复、已办结" in page
+    assert "已面商1次" in page  # the open item's one consultation, said in words
     open_item.assignments.update(deadline=dt.date(2031, 3, 3))
     assert "尚未公布" in client.get(reverse("suggestions:unit_home")).content.decode()
 
