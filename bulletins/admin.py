@@ -21,7 +21,7 @@ from bulletins import selectors, services
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin
 from deputywork.admin_base import StaffAdmin, StaffInlineMixin
 from deputywork.fonts import CJKFontMissing
-from deputywork.roles import is_office, region_within_scope
+from deputywork.roles import region_within_scope, sees_every_row
 
 
 class BulletinInlineMixin(StaffInlineMixin):
@@ -140,7 +140,7 @@ class BulletinAdmin(StaffAdmin):
 
     def save_model(self, request: HttpRequest, obj: Bulletin, form: Any, change: bool) -> None:
         # Township staff edit their own township's issues only: the issue stays in their region.
-        if not is_office(request.user) and not request.user.is_superuser:
+        if not sees_every_row(request.user):
             if obj.region is None:
                 obj.region = request.user.region
             if not region_within_scope(request.user, obj.region):

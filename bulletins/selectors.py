@@ -7,21 +7,23 @@ from django.http import Http404
 
 from bulletins.models import Article, Bulletin, BulletinStatus
 from deputywork.models import REGION_CODE_LENGTHS, User
-from deputywork.roles import is_office, is_township_staff, region_q
+from deputywork.roles import region_q, scope_region, sees_every_row
 
 
 def bulletins_visible_to(*, user: User) -> QuerySet[Bulletin]:
-    """Office staff see every issue; township staff the issues of their own township and the
-    published issues of the county above it (never its drafts); other roles nothing."""
+    """Office staff see every issue (a county's office its county's); township staff the issues
+    of their own township and the published issues of the county above it (never its drafts);
+    other roles nothing."""
     qs = Bulletin.objects.select_related("region")
-    if is_office(user):
+    if sees_every_row(user):
         return qs
-    if not is_township_staff(user) or user.region is None:
+    region = scope_region(user)
+    if region is None:
         return qs.none()
     # The county's published issues are sent to every township: they may read those too.
     # Ancestors' codes are the region's own code cut short and padded with zeros (no queries).
-    code = user.region.code
-    above = [code[:n].ljust(12, "0") for n in REGION_CODE_LENGTHS.values() if n < len(user.region.prefix)]
+    code = region.code
+    above = [code[:n].ljust(12, "0") for n in REGION_CODE_LENGTHS.values() if n < len(region.prefix)]
     own = region_q(user, "region")
     return qs.filter(own | Q(region__code__in=above, status=BulletinStatus.PUBLISHED))
 

@@ -23,7 +23,7 @@ from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateSta
 from deputies.resources import GroupResource, RosterResource
 from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin, StaffInlineMixin
 from deputywork.models import RegionLevel
-from deputywork.roles import is_office, region_within_scope
+from deputywork.roles import region_within_scope, scope_name, sees_every_row
 
 
 class NotFoundOutsideScope:
@@ -44,7 +44,7 @@ class TownshipFilter(admin.SimpleListFilter):
         from deputywork.models import Region
 
         qs = Region.objects.filter(level=RegionLevel.TOWNSHIP)
-        if not is_office(request.user) and not request.user.is_superuser:
+        if not sees_every_row(request.user):
             qs = qs.filter(code__startswith=request.user.region.prefix if request.user.region_id else "-")
         return [(r.prefix, r.name) for r in qs.order_by("code")]
 
@@ -81,13 +81,13 @@ class ScopedRowForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.user is None or is_office(self.user) or not self.has_changed():
+        if self.user is None or sees_every_row(self.user) or not self.has_changed():
             return data
         before = getattr(self.instance, self.scope_field) if self.instance.pk else None
         for related in (before, data.get(self.scope_field)):
             if related is not None and not region_within_scope(self.user, related.region):
-                raise ValidationError(_("“%(name)s”不属于您的乡镇（街道），由县人大常委会代表工委管理。")
-                                      % {"name": related})
+                raise ValidationError(_("“%(name)s”不属于%(scope)s，由它所在地的人大常委会代表工委管理。")
+                                      % {"name": related, "scope": scope_name(self.user)})
         return data
 
 
@@ -218,9 +218,9 @@ class DeputyForm(ImageCleaningForm):
         user = self.user
         unchanged = self.instance.pk is not None and residence is not None \
             and residence.pk == self.instance.residence_id
-        if user is not None and not user.is_superuser and not is_office(user) and residence is not None \
+        if user is not None and not sees_every_row(user) and residence is not None \
                 and not unchanged and not region_within_scope(user, residence):
-            raise ValidationError(_("居住地不在您的乡镇（街道）。"))
+            raise ValidationError(_("居住地不在%(scope)s。") % {"scope": scope_name(user)})
         return residence
 
 
@@ -402,7 +402,7 @@ class ActivityGroupForm(ImageCleaningForm):
         region = self.cleaned_data.get("region")
         user = self.user
         if user is not None and not user.is_superuser and not region_within_scope(user, region):
-            raise ValidationError(_("所在区划不在您的乡镇（街道）。"))
+            raise ValidationError(_("所在区划不在%(scope)s。") % {"scope": scope_name(user)})
         return region
 
 

@@ -48,7 +48,7 @@ from deputies.models import (
 )
 from deputies.selectors import deputies_visible_to
 from deputywork.models import Region
-from deputywork.roles import is_office, region_within_scope
+from deputywork.roles import region_within_scope, scope_name, sees_every_row
 
 # The office's own column headings, in the order of the template.
 HEADERS = ["姓名", "性别", "民族", "出生年月", "政治面貌", "文化程度", "代表层级", "届次", "选区",
@@ -366,7 +366,7 @@ class _Lookups:
         ids = [p["id"] for p in self.people.values()]
         # The existing people township staff may change (their residence or a seat in the township).
         self.people_in_scope: set[int] | None = None
-        if user is not None and not is_office(user):
+        if user is not None and not sees_every_row(user):
             self.people_in_scope = set()
             for i in range(0, len(ids), 2000):
                 self.people_in_scope.update(
@@ -561,10 +561,10 @@ def _check_row(line: int, raw: dict[str, Any], lookups: _Lookups, today: dt.date
             errors.append(f"活动小组“{group_name}”不存在" if not found else f"活动小组“{group_name}”有重名，无法确定")
         else:
             row.groups.append((found[0].id, role))
-    if user is not None and not is_office(user) and not errors:
+    if user is not None and not sees_every_row(user) and not errors:
         in_scope = region_within_scope(user, residence) or (congress and region_within_scope(user, congress.region))
         if not in_scope:
-            errors.append("居住地和所在人大都不在您的乡镇（街道），不能导入")
+            errors.append(f"居住地和所在人大都不在{scope_name(user)}，不能导入")
     row.fields = {"gender": gender, "ethnicity": ethnicity, "party": party, "education": education,
                   "employer_title": employer_title, "mobile": mobile,
                   "residence_id": residence.id if residence else None}

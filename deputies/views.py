@@ -26,7 +26,7 @@ from deputies.models import (
 )
 from deputies.resources import RosterResource
 from deputywork.models import Region, RegionLevel, Role
-from deputywork.roles import is_office, role_required, staff_required
+from deputywork.roles import role_required, sees_every_row, staff_required
 
 # --- public pages (no login; the token is the key) --------------------------------------------
 
@@ -129,8 +129,8 @@ def _file(data: bytes | str, fmt, filename: str) -> HttpResponse:
 
 def _townships_for(user) -> list[Region]:
     qs = Region.objects.filter(level=RegionLevel.TOWNSHIP)
-    if not is_office(user):
-        qs = qs.filter(code__startswith=user.region.prefix)
+    if not sees_every_row(user):
+        qs = qs.filter(code__startswith=user.region.prefix if user.region_id else "-")
     return list(qs.order_by("code"))
 
 

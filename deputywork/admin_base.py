@@ -17,8 +17,8 @@ class StaffAdmin(admin.ModelAdmin):
     """Office staff may do everything but delete; township staff the same within their region.
 
     `region_paths` names the Region foreign keys that place a row in a township (see
-    `deputywork.roles.region_q`). Deleting is left to superusers: records end, they are not
-    removed (DESIGN.md, data rules).
+    `deputywork.roles.region_q`); a county's office sees the rows inside its county. Deleting
+    is left to superusers: records end, they are not removed (DESIGN.md, data rules).
     """
 
     region_paths: tuple[str, ...] = ()
@@ -26,7 +26,9 @@ class StaffAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
+        if request.user.is_superuser or (not self.region_paths and is_office(request.user)):
+            # Lists shared by the whole deployment (categories, the calendar, congresses): every
+            # office keeps them, whatever its county.
             return qs
         return scope_to_region(qs, request.user, *self.region_paths)
 

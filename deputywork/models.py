@@ -113,7 +113,9 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("所属区划"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", help_text=_("乡镇人大工作人员只能看到本乡镇（街道）的数据。"),
+        related_name="users",
+        help_text=_("乡镇人大工作人员只看到本乡镇（街道）的数据；代表工委工作人员填了县（区）只看到本县（区）的数据，"
+                    "不填则看到全部。"),
     )
     phone = models.CharField(_("手机号码"), max_length=11, blank=True)
 

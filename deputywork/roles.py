@@ -19,7 +19,9 @@ from deputywork.models import Region, Role, User
 
 
 def is_office(user: Any) -> bool:
-    """County office staff (or a superuser): sees every row."""
+    """County office staff (or a superuser): the office's powers (register, assign, close …).
+
+    What they see is another question: `sees_every_row`, `scope_region`."""
     return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.OFFICE))
 
 
@@ -36,17 +38,42 @@ def has_role(user: Any, role: str) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == role)
 
 
+def sees_every_row(user: Any) -> bool:
+    """A superuser, or office staff with no region set: one office for the whole deployment.
+
+    Office staff whose user names a county see that county's rows only, as township staff see
+    their township's: one deployment can serve several counties (or a whole province) without
+    one county's office reading another's residents' names and phones."""
+    return bool(user.is_authenticated and user.is_active
+                and (user.is_superuser or (user.role == Role.OFFICE and not user.region_id)))
+
+
+def scope_region(user: Any) -> Region | None:
+    """The region a staff member's rows lie in: a township clerk's township, a county office's
+    county. None for those who see every row, and for everyone else (who see none)."""
+    if sees_every_row(user) or not is_staff_member(user) or not user.region_id:
+        return None
+    return user.region
+
+
+def scope_name(user: Any) -> str:
+    """How a refusal names the user's area: 城关镇, 襄城县."""
+    region = scope_region(user)
+    return region.name if region is not None else "您的管辖范围"
+
+
 def region_q(user: User, *paths: str) -> Q:
     """A filter that keeps the rows a staff member may see.
 
     `paths` name Region foreign keys reachable from the model (``"residence"``,
     ``"mandates__congress__region"``); a row is visible when any of them lies inside the
-    user's region. Office staff see everything; anyone else sees nothing.
+    user's region (`scope_region`). Those who see every row see everything; anyone else nothing.
     """
-    if is_office(user):
+    if sees_every_row(user):
         return Q()
-    if is_township_staff(user) and user.region_id and paths:
-        prefix = user.region.prefix
+    region = scope_region(user)
+    if region is not None and paths:
+        prefix = region.prefix
         q = Q()
         for path in paths:
             q |= Q(**{f"{path}__code__startswith": prefix})
@@ -57,15 +84,16 @@ def region_q(user: User, *paths: str) -> Q:
 def scope_to_region(qs: QuerySet, user: User, *paths: str) -> QuerySet:
     """`qs` limited by `region_q`; distinct when a path crosses a to-many relation."""
     scoped = qs.filter(region_q(user, *paths))
-    if not is_office(user) and any("__" in p for p in paths):
+    if not sees_every_row(user) and any("__" in p for p in paths):
         scoped = scoped.distinct()
     return scoped
 
 
 def region_within_scope(user: User, region: Region | None) -> bool:
-    if is_office(user):
+    if sees_every_row(user):
         return True
-    return bool(is_township_staff(user) and region is not None and user.region.contains(region))
+    scope = scope_region(user)
+    return bool(scope is not None and region is not None and scope.contains(region))
 
 
 def role_required(*roles: str) -> Callable:

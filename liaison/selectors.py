@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy
 from deputywork.models import Region, RegionLevel
-from deputywork.roles import is_staff_member, is_township_staff, region_q, scope_to_region
+from deputywork.roles import is_staff_member, region_q, scope_region, scope_to_region
 from liaison.models import (
     Activity,
     ActivityDay,
@@ -42,11 +42,12 @@ def enclosing_codes(region: Region) -> list[str]:
 
 def activity_days_visible_to(*, user: Any) -> QuerySet[ActivityDay]:
     """Days of the user's region and below; township staff also see the days of the county (or
-    any region above) that contains their township, since a county-wide day is theirs too.
+    any region above) that contains their township, since a county-wide day is theirs too (and
+    a county's office the days of its city).
     They read those days but do not change them: `region_within_scope` says who may."""
     q = region_q(user, "region")
-    if is_township_staff(user) and user.region_id:
-        q |= Q(region__code__in=enclosing_codes(user.region))
+    if (region := scope_region(user)) is not None:
+        q |= Q(region__code__in=enclosing_codes(region))
     return ActivityDay.objects.filter(q).select_related("region")
 
 

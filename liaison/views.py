@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy
 from deputywork.models import Region, RegionLevel, Role
-from deputywork.roles import is_office, region_within_scope, role_required, staff_required
+from deputywork.roles import region_within_scope, role_required, sees_every_row, staff_required
 from liaison import exports, qr, selectors, services
 from liaison.forms import DisputeMoveForm, OwnActivityForm, ReceptionForm
 from liaison.models import ActivityDayStatus, ActivityKind, DisputeStatus, Participation
@@ -160,10 +160,13 @@ def staff_day(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _region_choices(user: Any) -> list[Region]:
-    """The regions an activity list can be narrowed to: townships for the office, villages for a township."""
-    if is_office(user):
+    """The regions an activity list can be narrowed to: townships for the office (a county's
+    office: its own), villages for a township."""
+    if sees_every_row(user):
         return list(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
-    return list(Region.objects.filter(parent_id=user.region_id).order_by("code"))
+    if user.region.level == RegionLevel.TOWNSHIP:
+        return list(Region.objects.filter(parent_id=user.region_id).order_by("code"))
+    return list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=user.region.prefix).order_by("code"))
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -234,7 +237,8 @@ def staff_receptions(request: HttpRequest) -> HttpResponse:
 @staff_required
 def staff_reception_new(request: HttpRequest) -> HttpResponse:
     stations = selectors.stations_visible_to(user=request.user).filter(active=True)
-    deputies = Deputy.objects.all() if is_office(request.user) else selectors.deputies_visible_to(user=request.user)
+    user = request.user
+    deputies = Deputy.objects.all() if sees_every_row(user) else selectors.deputies_visible_to(user=user)
     form = ReceptionForm(request.POST or None, stations=stations, deputies=deputies,
                          initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -273,7 +277,7 @@ def staff_disputes(request: HttpRequest) -> HttpResponse:
 def staff_disputes_xlsx(request: HttpRequest) -> HttpResponse:
     disputes, year = _dispute_filter(request)
     user = request.user
-    unit = user.region.name if (user.region_id and not is_office(user)) else "全县"
+    unit = user.region.name if (user.region_id and not sees_every_row(user)) else "全县"
     data = exports.disputes_xlsx(disputes.order_by("found_on", "pk"), title=f"{unit}矛盾纠纷排查化解台账（{year}年）",
                                  subtitle=f"填报单位：{unit}人大　　填报日期：{timezone.localdate():%Y年%m月%d日}")
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
 from liaison.privacy import mask_phone
 from suggestions.models import Category, HandlingUnit, Opinion, OpinionEvent, OpinionPhoto
+from suggestions.selectors_opinions import opinion_scope_q
 
 
 class OpinionEventInline(ReadOnlyInline):
@@ -29,6 +31,11 @@ class OpinionPhotoInline(ReadOnlyInline):
 class OpinionAdmin(StaffAdmin):
     region_paths = ("region",)
     township_can_add = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # As the staff pages: an opinion of no township is placed by its recipient.
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs if request.user.is_superuser else qs.filter(opinion_scope_q(request.user))
     list_display = ("tracking_code", "submitted_at", "channel", "deputy", "group", "station", "region", "category",
                     "status",
                     "masked_phone", "due_date")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
@@ -20,6 +21,7 @@ from suggestions.models import (
     SuggestionPolicy,
     Supervision,
 )
+from suggestions.selectors_suggestions import suggestion_scope_q
 
 
 @admin.register(ReplyClass)
@@ -53,6 +55,11 @@ class AssignmentInline(ReadOnlyInline):
 @admin.register(Suggestion)
 class SuggestionAdmin(StaffAdmin):
     region_paths = ("region",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # As the staff pages: an item of no township is placed by its congress's region.
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs if request.user.is_superuser else qs.filter(suggestion_scope_q(request.user))
     list_display = ("__str__", "lead_deputy", "category", "status", "key_supervision", "public")
     list_filter = ("status", "year", "period", "category", "key_supervision", "follow_up")
     search_fields = ("title", "lead_deputy__name")

@@ -6,6 +6,7 @@ Idempotent: an opinion is known by its content; a second run changes nothing.
 from __future__ import annotations
 
 from deputies.models import ActivityGroup, Deputy
+from deputywork.demo import office_for
 from deputywork.models import Region, User
 from liaison.models import LiaisonStation, ReceptionEntry
 from suggestions.models import Category, HandlingUnit, Opinion, OpinionStatus
@@ -79,7 +80,7 @@ def seed(*, stdout) -> list[tuple[str, str]]:
             resident_phone="" if i % 3 == 0 else f"1390376{i:04d}", callback_ok=i % 3 == 1, consent=True,
             channel=channel, sender="demo",
         ).opinion
-        _move_to(opinion, final, text, rating, office)
+        _move_to(opinion, final, text, rating, office_for(opinion.region))
         created += 1
     created += _station_opinions(office)
     stdout.write(f"  opinions: {created} new, {Opinion.objects.count()} in all")
@@ -126,7 +127,7 @@ def _station_opinions(office: User | None) -> int:
         return created
     for entry in ReceptionEntry.objects.filter(opinion__isnull=True, date__lt=latest).order_by("date", "pk"):
         try:
-            opinion_from_reception(entry=entry, actor=office)
+            opinion_from_reception(entry=entry, actor=office_for(entry.station.region))
             created += 1
         except TransitionRefused:
             continue  # a matter too short to stand as an opinion stays in the register only

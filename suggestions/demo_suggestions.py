@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from deputies.models import Congress, Deputy
-from deputywork.demo import demo_user
+from deputywork.demo import demo_user, office_for
 from deputywork.models import Region, Role, User
 from liaison.models import ActivityDay, ActivityDayStatus
 from suggestions import demo_opinions
@@ -118,7 +118,8 @@ def _walk(item: Suggestion, stage: str, reply_code: str, unit: HandlingUnit | No
                             notes=f"与{item.lead_deputy.name}代表现场查看，共同研究办理方案。")
     svc.progress_note_add(assignment=assignment, note="已列入本单位年度工作计划，正在落实资金。", actor=unit_user)
     if stage == "in_progress":
-        svc.supervision_record(suggestion=item, kind="tracking", date=svc.today(), actor=_office(),
+        svc.supervision_record(suggestion=item, kind="tracking", date=svc.today(),
+                               actor=office_for(item.region or item.congress.region),
                                notes="电话跟踪办理进度，要求按期答复。")
         return
     from django.core.files.base import ContentFile
@@ -173,10 +174,6 @@ def _drainage_opinions(lead: Deputy, today: dt.date) -> tuple[list[Opinion], str
         return [], "", None
     when = f"{day.date:%Y年%m月%d日}" if day else "近日"
     return opinions, DRAINAGE_CONTENT.format(day=when, group=group.name, n=len(opinions)), day
-
-
-def _office() -> User | None:
-    return User.objects.filter(role=Role.OFFICE).order_by("pk").first()
 
 
 def _backdate(item: Suggestion, days: int) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -236,7 +237,20 @@ class AnswerForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ForwardForm(forms.Form):
+class UnitChoices:
+    """A form whose unit pickers (`unit_fields`) list `units` when given (see `units_serving`)."""
+
+    unit_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, units: QuerySet | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            for name in self.unit_fields:
+                self.fields[name].queryset = units
+
+
+class ForwardForm(UnitChoices, forms.Form):
+    unit_fields = ("unit",)
     unit = forms.ModelChoiceField(label=_("转交单位"), queryset=HandlingUnit.objects.filter(active=True))
     working_days = forms.IntegerField(label=_("办理期限（工作日）"), min_value=1, max_value=60, initial=5)
     note = forms.CharField(label=_("说明（可不填）"), max_length=500, required=False)

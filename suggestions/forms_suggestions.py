@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Congress, Deputy
 from deputywork.models import Region
+from suggestions.forms_opinions import UnitChoices
 from suggestions.models import (
     Category,
     ConsultationWay,
@@ -92,7 +93,8 @@ KINDS = [("", _("按建议性质")), ("default", _("一般（三个月）")), ("
          ("small", _("小事快办（几个工作日）"))]
 
 
-class AssignForm(forms.Form):
+class AssignForm(UnitChoices, forms.Form):
+    unit_fields = ("lead_unit", "assisting_units")
     lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=HandlingUnit.objects.filter(active=True))
     assisting_units = forms.ModelMultipleChoiceField(label=_("协办单位"), required=False,
                                                      queryset=HandlingUnit.objects.filter(active=True),
@@ -110,7 +112,8 @@ class AssignForm(forms.Form):
         return data
 
 
-class TransferForm(forms.Form):
+class TransferForm(UnitChoices, forms.Form):
+    unit_fields = ("unit",)
     assignment = forms.IntegerField(widget=forms.HiddenInput)
     unit = forms.ModelChoiceField(label=_("转办给"), queryset=HandlingUnit.objects.filter(active=True))
     note = forms.CharField(label=_("说明"), required=False, max_length=300)
@@ -121,7 +124,8 @@ class DeadlineForm(forms.Form):
     deadline = forms.DateField(label=_("办理期限"), widget=DateInput)
 
 
-class ReturnDecisionForm(forms.Form):
+class ReturnDecisionForm(UnitChoices, forms.Form):
+    unit_fields = ("new_unit",)
     request = forms.IntegerField(widget=forms.HiddenInput)
     accept = forms.TypedChoiceField(label=_("处理"), choices=[("1", _("同意退回并转办")), ("0", _("不同意退回"))],
                                     coerce=lambda v: v == "1")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from deputies.models import Deputy, Membership
 from deputywork.figures import Figure
 from deputywork.models import Region, User
-from deputywork.roles import is_staff_member, scope_to_region
+from deputywork.roles import is_staff_member, region_q, sees_every_row
 from liaison.models import LiaisonStation
 from suggestions.models import Opinion, OpinionEvent, OpinionNotice, OpinionStatus, Suggestion
 from suggestions.models.opinions import tracking_code_as_stored
@@ -59,11 +59,23 @@ def opinion_for_deputy(*, user: User, pk: int) -> Opinion:
         raise Http404 from exc
 
 
+# Where an opinion with no township is placed: by whom it was sent to.
+RECIPIENT_REGION_PATHS = ("deputy__residence", "group__region", "station__region")
+
+
+def opinion_scope_q(user: User) -> Q:
+    """The opinions in the staff member's region: by the opinion's township, or for one with
+    none (its recipient lives at county level), by its recipient's region."""
+    if sees_every_row(user):
+        return Q()
+    return region_q(user, "region") | (Q(region__isnull=True) & region_q(user, *RECIPIENT_REGION_PATHS))
+
+
 def opinions_for_staff(*, user: User) -> QuerySet[Opinion]:
-    """Every opinion in the staff member's region (township staff: by the opinion's township)."""
+    """Every opinion in the staff member's region (see `opinion_scope_q`)."""
     if not is_staff_member(user):
         return Opinion.objects.none()
-    qs = scope_to_region(Opinion.objects.all(), user, "region").select_related(*_LIST_RELATED)
+    qs = Opinion.objects.filter(opinion_scope_q(user)).select_related(*_LIST_RELATED)
     return _with_overdue(qs)
 
 

@@ -14,7 +14,7 @@ from django.http import Http404
 from deputywork import workdays
 from deputywork.figures import Figure
 from deputywork.models import Region, User
-from deputywork.roles import is_staff_member, region_q
+from deputywork.roles import is_staff_member, region_q, sees_every_row
 from liaison.privacy import mask_name, mask_phone
 from suggestions.models import (
     Assignment,
@@ -37,10 +37,17 @@ def _with_lists(qs: QuerySet) -> QuerySet:
 
 
 def suggestions_for_staff(*, user: User) -> QuerySet:
-    """Office staff see all; township staff the items of their township (by the item's region)."""
+    """Office staff see all (a county's office its county's); township staff the items of their
+    township: by the item's region, or for an item with none, by its congress's."""
     if not is_staff_member(user):
         return Suggestion.objects.none()
-    return _with_lists(Suggestion.objects.filter(region_q(user, "region")))
+    return _with_lists(Suggestion.objects.filter(suggestion_scope_q(user)))
+
+
+def suggestion_scope_q(user: User) -> Q:
+    if sees_every_row(user):
+        return Q()
+    return region_q(user, "region") | (Q(region__isnull=True) & region_q(user, "congress__region"))
 
 
 def suggestions_of_deputy(*, user: User) -> QuerySet:

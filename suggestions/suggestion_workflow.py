@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy
 from deputywork.models import User
-from deputywork.roles import is_office, is_township_staff
+from deputywork.roles import is_staff_member, region_within_scope, sees_every_row
 from deputywork.services import lock_rows
 from suggestions.models import Consultation, Suggestion, SuggestionEvent, SuggestionStatus
 
@@ -64,9 +64,12 @@ class TransitionRefused(Exception):
 
 
 def staff_may_handle(user: User, suggestion: Suggestion) -> bool:
-    if is_office(user):
+    if not is_staff_member(user):
+        return False
+    if sees_every_row(user):
         return True
-    return bool(is_township_staff(user) and suggestion.region_id and user.region.contains(suggestion.region))
+    # An item of no township: its congress's region decides (as `suggestion_scope_q`).
+    return region_within_scope(user, suggestion.region if suggestion.region_id else suggestion.congress.region)
 
 
 def is_lead_deputy(user: User, suggestion: Suggestion) -> bool:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from deputywork.figures import figures_sentence
 from deputywork.models import Region, RegionLevel, Role
-from deputywork.roles import is_office, role_required, staff_required
+from deputywork.roles import is_office, role_required, sees_every_row, staff_required
 from liaison.privacy import mask_name, mask_phone
 from liaison.selectors import receptions_visible_to
 from suggestions.forms_opinions import (
@@ -31,6 +31,7 @@ from suggestions.forms_opinions import (
     StaffFilterForm,
 )
 from suggestions.models import Opinion, OpinionPhoto, OpinionStatus
+from suggestions.models.units import units_serving
 from suggestions.selectors_opinions import (
     deputy_of,
     opinion_events,
@@ -74,8 +75,8 @@ def _filter_status(qs: QuerySet, status: str) -> QuerySet:
 def _action_forms(opinion: Opinion, data: Any = None, action: str = "") -> dict[str, Any]:
     allowed = TRANSITIONS[opinion.status]
 
-    def bound(name: str, cls: type) -> Any:
-        return cls(data if action == name else None, prefix=name)
+    def bound(name: str, cls: type, **kwargs: Any) -> Any:
+        return cls(data if action == name else None, prefix=name, **kwargs)
 
     forms: dict[str, Any] = {}
     if S.ACCEPTED in allowed:
@@ -83,7 +84,7 @@ def _action_forms(opinion: Opinion, data: Any = None, action: str = "") -> dict[
     if S.ANSWERED in allowed:
         forms["answer"] = bound("answer", AnswerForm)
     if S.FORWARDED in allowed:
-        forms["forward"] = bound("forward", ForwardForm)
+        forms["forward"] = bound("forward", ForwardForm, units=units_serving(opinion.region))
     if S.DECLINED in allowed:
         forms["decline"] = bound("decline", DeclineForm)
     if S.CLOSED in allowed:
@@ -262,7 +263,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def staff_new(request: HttpRequest) -> HttpResponse:
-    region = request.user.region if not is_office(request.user) else None
+    region = None if sees_every_row(request.user) else request.user.region
     form = OpinionEntryForm(request.POST or None, request.FILES or None, region=region, user=request.user)
     if request.method == "POST" and form.is_valid():
         opinion = _submit_entry(request, form, deputy=form.cleaned_data["deputy"], group=form.cleaned_data["group"])
@@ -354,13 +355,13 @@ def staff_figures(request: HttpRequest) -> HttpResponse:
     start = _date(request.GET.get("start"), dt.date(today.year, 1, 1))
     end = _date(request.GET.get("end"), today)
     regions = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]).order_by("code")
-    if not is_office(request.user):
+    if not sees_every_row(request.user):
         regions = regions.filter(code__startswith=request.user.region.prefix)
     region = None
     code = request.GET.get("region", "")
     if code:
         region = get_object_or_404(Region, code=code)
-    if not is_office(request.user):
+    if not sees_every_row(request.user):
         if region is None or not request.user.region.contains(region):
             region = request.user.region
     figures = opinion_figures(start, end, region)

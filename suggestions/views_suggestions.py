@@ -8,7 +8,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,7 +34,6 @@ from suggestions.forms_suggestions import (
     TransferForm,
 )
 from suggestions.models import (
-    HandlingUnit,
     Opinion,
     OpinionStatus,
     Reply,
@@ -43,6 +42,7 @@ from suggestions.models import (
     SuggestionAttachment,
     SuggestionStatus,
 )
+from suggestions.models.units import units_serving
 from suggestions.suggestion_workflow import TransitionRefused
 from suggestions.workflow import may_handle as may_handle_opinion
 
@@ -258,14 +258,14 @@ def _staff_action(request: HttpRequest, item: Suggestion, action: str) -> str | 
             return "请选择要并入的建议。"
         svc.suggestion_merge(suggestion=item, into=f.cleaned_data["into"], actor=user, note=f.cleaned_data["note"])
     elif action == "assign":
-        f = AssignForm(post)
+        f = AssignForm(post, units=_units(item))
         if not f.is_valid():
             return "；".join(e for errs in f.errors.values() for e in errs)
         d = f.cleaned_data
         svc.suggestion_assign(suggestion=item, lead_unit=d["lead_unit"], assisting_units=d["assisting_units"],
                               kind=d["kind"], deadline=d["deadline"], fast_track=d["fast_track"], actor=user)
     elif action == "transfer":
-        f = TransferForm(post)
+        f = TransferForm(post, units=_units(item))
         if not f.is_valid():
             return "请选择新的承办单位。"
         a = get_object_or_404(item.assignments, pk=f.cleaned_data["assignment"])
@@ -277,7 +277,7 @@ def _staff_action(request: HttpRequest, item: Suggestion, action: str) -> str | 
         a = get_object_or_404(item.assignments, pk=f.cleaned_data["assignment"])
         svc.assignment_set_deadline(assignment=a, deadline=f.cleaned_data["deadline"], actor=user)
     elif action == "return":
-        f = ReturnDecisionForm(post)
+        f = ReturnDecisionForm(post, units=_units(item))
         if not f.is_valid():
             return "请选择处理意见。"
         req = get_object_or_404(ReturnRequest, pk=f.cleaned_data["request"], assignment__suggestion=item)
@@ -308,6 +308,11 @@ def _staff_action(request: HttpRequest, item: Suggestion, action: str) -> str | 
     return None
 
 
+def _units(item: Suggestion) -> QuerySet:
+    """The units an item may go to: its county's (its township's, or its congress's region)."""
+    return units_serving(item.region if item.region_id else item.congress.region)
+
+
 @staff_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = sel.suggestion_for_staff(user=request.user, pk=pk)
@@ -333,10 +338,10 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("assignment__unit"),
         "supervisions": item.supervisions.all(),
         "register_form": RegisterForm(), "decline_form": DeclineForm(), "merge_form": MergeForm(candidates=candidates),
-        "assign_form": AssignForm(), "supervision_form": SupervisionForm(), "note_form": NoteForm(),
+        "assign_form": AssignForm(units=_units(item)), "supervision_form": SupervisionForm(), "note_form": NoteForm(),
         "flag_form": FlagForm(initial={"key_supervision": item.key_supervision, "key_leader": item.key_leader,
                                        "public": item.public}),
-        "units": HandlingUnit.objects.filter(active=True),
+        "units": _units(item),
     }
     return render(request, "suggestions/suggestions/staff_detail.html", ctx)
 

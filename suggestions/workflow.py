@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deputywork.models import User
-from deputywork.roles import is_office, is_township_staff
+from deputywork.roles import is_staff_member, region_within_scope, sees_every_row
 from suggestions.models import Opinion, OpinionEvent, OpinionStatus
 
 S = OpinionStatus
@@ -38,10 +38,12 @@ class TransitionRefused(Exception):
 
 def may_handle(user: User, opinion: Opinion) -> bool:
     """Staff in scope, the deputy it was sent to, or a current member of its group."""
-    if is_office(user):
-        return True
-    if is_township_staff(user):
-        return opinion.region_id is not None and user.region.contains(opinion.region)
+    if is_staff_member(user):
+        if sees_every_row(user) or opinion.region_id:
+            return region_within_scope(user, opinion.region)
+        # No township: placed by its recipient, as `selectors_opinions.opinion_scope_q`.
+        recipient = opinion.deputy.residence if opinion.deputy_id else (opinion.group or opinion.station).region
+        return region_within_scope(user, recipient)
     deputy = getattr(user, "deputy", None) if user.is_authenticated else None
     if deputy is None:
         return False

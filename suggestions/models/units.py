@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from deputywork.models import Region
+from deputywork.models import REGION_CODE_LENGTHS, Region
 
 
 class Category(models.Model):
@@ -32,6 +32,15 @@ class UnitKind(models.TextChoices):
     COURT = "court", _("法院")
     PROCURATORATE = "procuratorate", _("检察院")
     OTHER = "other", _("其他")
+
+
+def units_serving(region: Region | None) -> models.QuerySet:
+    """The active units of the county `region` lies in (every active unit when it is not known):
+    one deployment may serve several counties, and an item of 襄城县 goes to 襄城县's units."""
+    qs = HandlingUnit.objects.filter(active=True)
+    if region is None:
+        return qs
+    return qs.filter(region__code__startswith=region.code[:min(len(region.prefix), REGION_CODE_LENGTHS["county"])])
 
 
 class HandlingUnit(models.Model):

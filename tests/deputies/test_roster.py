@@ -143,7 +143,7 @@ def test_a_file_that_is_not_a_roster_is_refused():
 
 def test_township_staff_cannot_import_outside_their_township(setup, township_user):
     result = services.roster_import(dataset=dataset([GOOD[0]]), user=township_user)  # lives in 库庄镇
-    assert not result.written and "不在您的乡镇" in result.error_lines()[0]
+    assert not result.written and "都不在城关镇" in result.error_lines()[0]
 
 
 def test_township_staff_cannot_overwrite_a_person_outside_their_township(setup, township_user):

@@ -21,7 +21,9 @@ def test_staff_roles_can_use_the_admin(township_user, office_user):
 def test_scoping_by_region_prefix(township, other_township, office_user, township_user, other_township_user):
     village = RegionFactory(code="411025100201", name="北关村", parent=township)
     qs = Region.objects.all()
-    assert set(scope_to_region(qs, office_user, "parent")) == set(qs)
+    # An office with no county set keeps the whole deployment; a county's office its county.
+    assert set(scope_to_region(qs, UserFactory(role="office"), "parent")) == set(qs)
+    assert set(scope_to_region(qs, office_user, "parent")) == {township, other_township, village}
     mine = scope_to_region(Region.objects.exclude(pk=township.pk), township_user, "parent")
     assert list(mine) == [village]
     assert not scope_to_region(Region.objects.filter(pk=village.pk), other_township_user, "parent").exists()

@@ -121,7 +121,7 @@ def test_township_clerk_cannot_file_under_another_township(client, model, townsh
     client.force_login(township_user)
     response = client.post(reverse(f"admin:liaison_{model}_add"), ADD_POSTS[model](other_township))
     assert response.status_code == 200
-    assert "所在区划不在您的乡镇（街道）" in response.content.decode()
+    assert "所在区划不在城关镇" in response.content.decode()
     assert not model_class.objects.exists()
     village = RegionFactory(code="411025100201", name="东街村", parent=township)
     response = client.post(reverse(f"admin:liaison_{model}_add"), ADD_POSTS[model](village))
