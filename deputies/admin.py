@@ -460,3 +460,21 @@ class CongressAdmin(OfficeOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:  # reference data every staff member reads
         return admin.ModelAdmin.get_queryset(self, request).select_related("region")
+
+    # Deputies are placed by their congress's region: a county's office changes only its own
+    # county's congresses, and cannot move one into its county (nor out of it).
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or region_within_scope(request.user, obj.region))
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        def clean_region(self: forms.ModelForm) -> Any:
+            region = self.cleaned_data.get("region")
+            if region is not None and not region_within_scope(user, region):
+                raise ValidationError(_("所在区划不在%(scope)s。") % {"scope": scope_name(user)})
+            return region
+
+        return type(form.__name__, (form,), {"clean_region": clean_region})

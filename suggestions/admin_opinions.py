@@ -75,6 +75,7 @@ if not admin.site.is_registered(Category):
 if not admin.site.is_registered(HandlingUnit):
     @admin.register(HandlingUnit)
     class HandlingUnitAdmin(OfficeOnlyAdmin):
+        region_paths = ("region",)  # a county's office keeps its county's units
         list_display = ("name", "kind", "region", "contact", "active")
         list_filter = ("kind", "active")
         search_fields = ("name",)

@@ -111,6 +111,12 @@ class ReminderAdmin(OfficeOnlyAdmin):
     list_filter = ("kind", "sent_on")
     readonly_fields = ("key", "kind", "suggestion", "recipients", "sent_on")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(suggestion__in=Suggestion.objects.filter(suggestion_scope_q(request.user)).values("pk"))
+
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 

@@ -59,16 +59,17 @@ def opinion_for_deputy(*, user: User, pk: int) -> Opinion:
         raise Http404 from exc
 
 
-# Where an opinion with no township is placed: by whom it was sent to.
-RECIPIENT_REGION_PATHS = ("deputy__residence", "group__region", "station__region")
-
-
 def opinion_scope_q(user: User) -> Q:
     """The opinions in the staff member's region: by the opinion's township, or for one with
-    none (its recipient lives at county level), by its recipient's region."""
+    none, by its recipient's region, as `Opinion.placed_in` reads it (the deputy's residence,
+    else the group's, else the station's region)."""
     if sees_every_row(user):
         return Q()
-    return region_q(user, "region") | (Q(region__isnull=True) & region_q(user, *RECIPIENT_REGION_PATHS))
+    no_town = Q(region__isnull=True)
+    return (region_q(user, "region")
+            | (no_town & Q(deputy__isnull=False) & region_q(user, "deputy__residence"))
+            | (no_town & Q(deputy__isnull=True, group__isnull=False) & region_q(user, "group__region"))
+            | (no_town & Q(deputy__isnull=True, group__isnull=True) & region_q(user, "station__region")))
 
 
 def opinions_for_staff(*, user: User) -> QuerySet[Opinion]:

@@ -84,7 +84,7 @@ def _action_forms(opinion: Opinion, data: Any = None, action: str = "") -> dict[
     if S.ANSWERED in allowed:
         forms["answer"] = bound("answer", AnswerForm)
     if S.FORWARDED in allowed:
-        forms["forward"] = bound("forward", ForwardForm, units=units_serving(opinion.region))
+        forms["forward"] = bound("forward", ForwardForm, units=units_serving(opinion.placed_in))
     if S.DECLINED in allowed:
         forms["decline"] = bound("decline", DeclineForm)
     if S.CLOSED in allowed:

@@ -39,11 +39,7 @@ class TransitionRefused(Exception):
 def may_handle(user: User, opinion: Opinion) -> bool:
     """Staff in scope, the deputy it was sent to, or a current member of its group."""
     if is_staff_member(user):
-        if sees_every_row(user) or opinion.region_id:
-            return region_within_scope(user, opinion.region)
-        # No township: placed by its recipient, as `selectors_opinions.opinion_scope_q`.
-        recipient = opinion.deputy.residence if opinion.deputy_id else (opinion.group or opinion.station).region
-        return region_within_scope(user, recipient)
+        return sees_every_row(user) or region_within_scope(user, opinion.placed_in)
     deputy = getattr(user, "deputy", None) if user.is_authenticated else None
     if deputy is None:
         return False

@@ -142,6 +142,18 @@ class Opinion(models.Model):
         return f"{self.tracking_code} {self.content[:20]}"
 
     @property
+    def placed_in(self) -> Region | None:
+        """The region that decides which staff see the opinion: its township, or for one with
+        none (its recipient lives at county level), the deputy's residence, else the group's or
+        the station's region (as `selectors_opinions.opinion_scope_q`)."""
+        if self.region_id:
+            return self.region
+        if self.deputy_id:
+            return self.deputy.residence
+        recipient = self.group or self.station
+        return recipient.region if recipient is not None else None
+
+    @property
     def recipients(self) -> list[str]:
         """To whom it was sent, one name each: the deputy, the group, the station (an opinion
         from a station's register may name both the deputy and the station)."""

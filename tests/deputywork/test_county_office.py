@@ -124,3 +124,59 @@ def test_bulletins_keep_to_the_county(office_user, shenqiu):
     ours = BulletinFactory(region=office_user.region)
     BulletinFactory(region=shenqiu, organ="沈丘县人大常委会代表工作委员会")
     assert list(bulletins_visible_to(user=office_user)) == [ours]
+
+
+def _model_admin(model):
+    from django.contrib import admin
+
+    return admin.site._registry[model]
+
+
+def test_regions_are_changed_only_by_those_who_see_every_row(rf, office_user, township):
+    from deputywork.models import Region
+
+    request = rf.get("/")
+    request.user = office_user
+    model_admin = _model_admin(Region)
+    assert not model_admin.has_change_permission(request, township) and not model_admin.has_add_permission(request)
+    request.user = UserFactory(role="office", username="province")
+    assert model_admin.has_change_permission(request, township) and model_admin.has_add_permission(request)
+
+
+def test_a_county_office_changes_its_own_congresses_and_keeps_them_there(rf, office_user, shenqiu):
+    from deputies.models import Congress
+
+    ours, theirs = CongressFactory(), CongressFactory(region=shenqiu)
+    request = rf.get("/")
+    request.user = office_user
+    model_admin = _model_admin(Congress)
+    assert model_admin.has_change_permission(request, ours) and not model_admin.has_change_permission(request, theirs)
+    form_class = model_admin.get_form(request, ours)
+    data = {"level": "county", "region": shenqiu.pk, "term": 17, "start_date": "2021-12-28"}
+    form = form_class(data, instance=ours)
+    assert not form.is_valid() and "所在区划不在襄城县" in str(form.errors)
+
+
+def test_units_and_reminders_in_the_admin_keep_to_the_county(rf, office_user, shenqiu):
+    from suggestions.models import HandlingUnit
+
+    ours = HandlingUnitFactory(name="襄城县住房和城乡建设局")
+    HandlingUnitFactory(name="沈丘县住房和城乡建设局", region=shenqiu)
+    request = rf.get("/")
+    request.user = office_user
+    assert list(_model_admin(HandlingUnit).get_queryset(request)) == [ours]
+
+
+def test_an_opinion_of_no_township_follows_its_deputy_before_its_station(
+        client, county, huaidian, office_user, shenqiu_office):
+    """A reception at a county-level station of 襄城县, with a deputy on duty from 沈丘县: the list
+    and the moves place it alike (by the deputy), never one county seeing what the other moves."""
+    from tests.factories import LiaisonStationFactory
+
+    opinion = OpinionFactory(deputy=DeputyFactory(residence=huaidian), station=LiaisonStationFactory(region=county))
+    assert opinion.region_id is None and opinion.placed_in == huaidian
+    client.force_login(office_user)
+    assert client.get(reverse("suggestions:staff_opinion_detail", args=[opinion.pk])).status_code == 404
+    client.force_login(shenqiu_office)
+    assert client.get(reverse("suggestions:staff_opinion_detail", args=[opinion.pk])).status_code == 200
+    opinion_transition(opinion=opinion, to="accepted", actor=shenqiu_office)
