@@ -21,6 +21,7 @@ from bulletins import selectors, services
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin
 from deputywork.admin_base import StaffAdmin, StaffInlineMixin
 from deputywork.fonts import CJKFontMissing
+from deputywork.models import RegionLevel
 from deputywork.roles import region_within_scope, sees_every_row
 
 
@@ -133,10 +134,27 @@ class BulletinAdmin(StaffAdmin):
         initial.setdefault("year", today.year)
         initial.setdefault("issue_date", today)
         initial.setdefault("issued_on", today)
-        initial.setdefault("number", services.next_issue_number(series="代表工作", year=today.year))
-        if getattr(request.user, "region_id", None):
-            initial.setdefault("region", request.user.region_id)
+        region = request.user.region if getattr(request.user, "region_id", None) else None
+        initial.setdefault("number", services.next_issue_number(series="代表工作", year=today.year, region=region))
+        if region is not None:
+            initial.setdefault("region", region.pk)
+            if region.level == RegionLevel.COUNTY:  # the issuing office is the county's own
+                initial.setdefault("organ", f"{region.name}人大常委会代表工作委员会")
+                initial.setdefault("issuer", f"{region.name}人大常委会代表工作委员会办公室")
         return initial
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+        if sees_every_row(user) or "region" not in form.base_fields:
+            return form
+
+        def clean_region(self: Any) -> Any:
+            # An issue left without a region is the user's own (as save_model files it), so
+            # that its number is checked against the issues of that region before saving.
+            return self.cleaned_data.get("region") or user.region
+
+        return type(form.__name__, (form,), {"clean_region": clean_region})
 
     def save_model(self, request: HttpRequest, obj: Bulletin, form: Any, change: bool) -> None:
         # Township staff edit their own township's issues only: the issue stays in their region.

@@ -61,8 +61,12 @@ class Bulletin(models.Model):
         verbose_name_plural = _("简报")
         ordering = ["-year", "-is_supplement", "-number"]
         constraints = [
+            # Numbered per issuing region: 襄城县 and 沈丘县 (or a township) each have their 第1期.
+            models.UniqueConstraint(fields=["series", "year", "is_supplement", "number", "region"],
+                                    condition=Q(region__isnull=False), name="bulletins_bulletin_unique_issue",
+                                    violation_error_message=_("同一刊名、同一年份的这一期号已经存在。")),
             models.UniqueConstraint(fields=["series", "year", "is_supplement", "number"],
-                                    name="bulletins_bulletin_unique_issue",
+                                    condition=Q(region__isnull=True), name="bulletins_bulletin_unique_issue_noregion",
                                     violation_error_message=_("同一刊名、同一年份的这一期号已经存在。")),
             models.CheckConstraint(condition=Q(status__in=BulletinStatus.values),
                                    name="bulletins_bulletin_status_valid"),
@@ -110,7 +114,7 @@ class Article(models.Model):
     stats_end = models.DateField(_("统计截止日"), null=True, blank=True)
     stats_region = models.ForeignKey(Region, verbose_name=_("统计区划"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+",
-                                     help_text=_("留空表示全部区划。"))
+                                     help_text=_("留空表示简报的所属区划（简报也没有所属区划时为全部区划）。"))
     stats_lead = models.CharField(_("统计句开头"), max_length=120, blank=True,
                                   help_text=_("例如：今年以来，全县各级人大代表"))
     # Figures as they stood when the issue was published: [{key, label, value, phrase}, …].

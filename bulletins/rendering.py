@@ -45,7 +45,9 @@ def frozen_or_live_figures(article: Article) -> list[figures.Figure]:
         return []
     if article.stats_frozen is not None:
         return [figures.Figure(**item) for item in article.stats_frozen]
-    return figures.collect_figures(article.stats_start, article.stats_end, article.stats_region)
+    # No region of its own: the issuing region's figures (a county's bulletin counts its county).
+    region = article.stats_region if article.stats_region_id else article.bulletin.region
+    return figures.collect_figures(article.stats_start, article.stats_end, region)
 
 
 def stats_sentence(article: Article) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bulletins import pdf, rendering, text
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin, BulletinStatus
-from deputywork.models import User
+from deputywork.models import Region, User
 
 BULLETIN_FIELDS = ("series", "year", "number", "is_supplement", "running_number", "organ", "region", "issue_date",
                    "special_column", "send_to", "distribute_to", "issuer", "issued_on", "copies")
@@ -231,8 +231,10 @@ def bulletin_pdf(*, bulletin: Bulletin) -> bytes:
     return data
 
 
-def next_issue_number(*, series: str, year: int, is_supplement: bool = False) -> int:
-    last = (Bulletin.objects.filter(series=series, year=year, is_supplement=is_supplement)
+def next_issue_number(*, series: str, year: int, region: Region | None, is_supplement: bool = False) -> int:
+    """The next 第N期 of a series in a year, counted for the issuing region (each county and
+    township numbers its own)."""
+    last = (Bulletin.objects.filter(series=series, year=year, is_supplement=is_supplement, region=region)
             .order_by("-number").values_list("number", flat=True).first())
     return (last or 0) + 1
 

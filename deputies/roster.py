@@ -464,7 +464,8 @@ def check(dataset: tablib.Dataset, *, user: Any = None) -> RosterResult:
         existing = lookups.people.get(row.key)
         if existing and lookups.people_in_scope is not None and existing["id"] not in lookups.people_in_scope:
             # The row's own residence may lie in the township; the person it would overwrite does not.
-            row.errors.append("姓名和出生年月与一位不在您乡镇（街道）的代表相同，不能导入；如是同一人，请联系县人大常委会代表工委")
+            row.errors.append(f"姓名和出生年月与一位不在{scope_name(user)}的代表相同，不能导入；"
+                              "如是同一人，请联系其所在地的人大常委会代表工委")
             continue
         if existing:
             row.deputy_id = existing["id"]
@@ -559,6 +560,8 @@ def _check_row(line: int, raw: dict[str, Any], lookups: _Lookups, today: dt.date
             found = [g for g in found if g.region.contains(residence)] or found
         if len(found) != 1:
             errors.append(f"活动小组“{group_name}”不存在" if not found else f"活动小组“{group_name}”有重名，无法确定")
+        elif user is not None and not region_within_scope(user, found[0].region):
+            errors.append(f"活动小组“{group_name}”不在{scope_name(user)}，不能加入")
         else:
             row.groups.append((found[0].id, role))
     if user is not None and not sees_every_row(user) and not errors:

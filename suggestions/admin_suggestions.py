@@ -52,14 +52,25 @@ class AssignmentInline(ReadOnlyInline):
     fields = ("unit", "role", "assigned_on", "deadline", "active", "ended_on")
 
 
-@admin.register(Suggestion)
-class SuggestionAdmin(StaffAdmin):
-    region_paths = ("region",)
+class ScopedBySuggestion:
+    """Rows seen as their suggestion is (`suggestion_scope_q`: an item of no township is placed
+    by its congress's region), reached through `suggestion_path`."""
+
+    suggestion_path = "suggestion"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # As the staff pages: an item of no township is placed by its congress's region.
         qs = admin.ModelAdmin.get_queryset(self, request)
-        return qs if request.user.is_superuser else qs.filter(suggestion_scope_q(request.user))
+        if request.user.is_superuser:
+            return qs
+        if not self.suggestion_path:
+            return qs.filter(suggestion_scope_q(request.user))
+        seen = Suggestion.objects.filter(suggestion_scope_q(request.user)).values("pk")
+        return qs.filter(**{f"{self.suggestion_path}__in": seen})
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ScopedBySuggestion, StaffAdmin):
+    suggestion_path = ""
     list_display = ("__str__", "lead_deputy", "category", "status", "key_supervision", "public")
     list_filter = ("status", "year", "period", "category", "key_supervision", "follow_up")
     search_fields = ("title", "lead_deputy__name")
@@ -75,8 +86,7 @@ class SuggestionAdmin(StaffAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(StaffAdmin):
-    region_paths = ("suggestion__region",)
+class ReplyAdmin(ScopedBySuggestion, StaffAdmin):
     list_display = ("suggestion", "reply_class", "on_time", "created_at")
     readonly_fields = ("suggestion", "assignment", "text", "pdf", "reply_class", "on_time", "author")
 
@@ -85,8 +95,8 @@ class ReplyAdmin(StaffAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(StaffAdmin):
-    region_paths = ("assignment__suggestion__region",)
+class ConsultationAdmin(ScopedBySuggestion, StaffAdmin):
+    suggestion_path = "assignment__suggestion"
     list_display = ("assignment", "date", "way")
     readonly_fields = ("assignment", "recorded_by")
 
@@ -95,8 +105,7 @@ class ConsultationAdmin(StaffAdmin):
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(StaffAdmin):
-    region_paths = ("suggestion__region",)
+class SupervisionAdmin(ScopedBySuggestion, StaffAdmin):
     list_display = ("suggestion", "kind", "date")
     list_filter = ("kind",)
     readonly_fields = ("suggestion", "actor")
@@ -106,16 +115,10 @@ class SupervisionAdmin(StaffAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(OfficeOnlyAdmin):
+class ReminderAdmin(ScopedBySuggestion, OfficeOnlyAdmin):
     list_display = ("key", "kind", "sent_on", "recipients")
     list_filter = ("kind", "sent_on")
     readonly_fields = ("key", "kind", "suggestion", "recipients", "sent_on")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(suggestion__in=Suggestion.objects.filter(suggestion_scope_q(request.user)).values("pk"))
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Congress, Deputy
+from deputies.selectors import deputies_visible_to
 from deputywork.models import Region
+from deputywork.roles import scope_region, sees_every_row
 from suggestions.forms_opinions import UnitChoices
 from suggestions.models import (
     Category,
@@ -66,6 +70,17 @@ class StaffSuggestionForm(SuggestionForm):
     region = forms.ModelChoiceField(label=_("所属乡镇"), required=False,
                                     queryset=Region.objects.filter(level="township"))
     field_order = ["lead_deputy", "congress", "region", "title", "content", "category", "period", "co_signers"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None and not sees_every_row(user):
+            # A county's office (or a township) enters items of its own deputies and congresses.
+            prefix = scope_region(user).prefix if scope_region(user) is not None else "-"
+            deputies = deputies_visible_to(user).filter(mandates__status="active").distinct()
+            self.fields["lead_deputy"].queryset = self.fields["co_signers"].queryset = deputies
+            self.fields["congress"].queryset = Congress.objects.select_related("region").filter(
+                region__code__startswith=prefix)
+            self.fields["region"].queryset = Region.objects.filter(level="township", code__startswith=prefix)
 
 
 class DeclineForm(forms.Form):

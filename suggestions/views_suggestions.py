@@ -221,7 +221,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def staff_create(request: HttpRequest) -> HttpResponse:
-    form = StaffSuggestionForm(request.POST or None, request.FILES or None)
+    form = StaffSuggestionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         item = svc.suggestion_create(congress=d["congress"], lead_deputy=d["lead_deputy"], title=d["title"],

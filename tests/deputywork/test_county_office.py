@@ -180,3 +180,38 @@ def test_an_opinion_of_no_township_follows_its_deputy_before_its_station(
     client.force_login(shenqiu_office)
     assert client.get(reverse("suggestions:staff_opinion_detail", args=[opinion.pk])).status_code == 200
     opinion_transition(opinion=opinion, to="accepted", actor=shenqiu_office)
+
+
+def test_each_county_numbers_its_own_bulletins(county, shenqiu):
+    from bulletins.services import next_issue_number
+
+    BulletinFactory(region=county, year=2026, number=1)
+    BulletinFactory(region=shenqiu, year=2026, number=1, organ="沈丘县人大常委会代表工作委员会")  # no clash
+    assert next_issue_number(series="代表工作", year=2026, region=county) == 2
+    assert next_issue_number(series="代表工作", year=2026, region=shenqiu) == 2
+    assert next_issue_number(series="代表工作", year=2026, region=None) == 1
+
+
+def test_a_statistics_block_with_no_region_counts_its_bulletins_county(county, township, huaidian):
+    import datetime as dt
+
+    from bulletins.rendering import frozen_or_live_figures
+    from tests.factories import ArticleFactory
+
+    OpinionFactory(region=township)
+    OpinionFactory(region=huaidian, content="槐店镇南关村路灯坏了半年，晚上出行不安全。")
+    article = ArticleFactory(bulletin=BulletinFactory(region=county), body="今年以来：\n［统计］",
+                             stats_start=dt.date(2000, 1, 1), stats_end=dt.date(2100, 1, 1))
+    collected = {f.key: f.value for f in frozen_or_live_figures(article)}["opinions.collected"]
+    assert collected == 1  # 襄城县's opinion, not 沈丘县's as well
+
+
+def test_staff_enter_suggestions_for_their_own_county_only(client, office_user, shenqiu, township, huaidian):
+    from tests.factories import MandateFactory
+
+    ours, theirs = DeputyFactory(residence=township, name="张建国"), DeputyFactory(residence=huaidian, name="马桂芝")
+    MandateFactory(deputy=ours)
+    MandateFactory(deputy=theirs, congress=CongressFactory(region=shenqiu))
+    client.force_login(office_user)
+    page = client.get(reverse("suggestions:staff_create")).content.decode()
+    assert "张建国" in page and "马桂芝" not in page and "沈丘县" not in page
