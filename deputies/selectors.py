@@ -8,7 +8,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 
 from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
-from deputywork.roles import scope_to_region
+from deputywork.models import REGION_CODE_LENGTHS
+from deputywork.roles import scope_region, scope_to_region, sees_every_row
 
 DEPUTY_REGION_PATHS = ("residence", "mandates__congress__region")
 GROUP_REGION_PATHS = ("region",)
@@ -99,6 +100,13 @@ def groups_visible_to(user: Any) -> QuerySet[ActivityGroup]:
 
 
 def congresses_visible_to(user: Any) -> QuerySet[Congress]:
-    """Congresses are reference data every staff member reads (a township clerk reports on the
-    county congress's deputies who live in the township)."""
-    return Congress.objects.select_related("region").order_by("-start_date", "level", "region__code")
+    """The congresses of the user's area and those above it (a township clerk reports on the
+    county congress's deputies who live in the township); a county's office does not list
+    another county's congresses. Those who see every row list them all."""
+    qs = Congress.objects.select_related("region").order_by("-start_date", "level", "region__code")
+    region = scope_region(user) if not sees_every_row(user) else None
+    if region is None:
+        return qs
+    # The enclosing regions' codes: the region's own code cut short and padded (no queries).
+    above = [region.code[:n].ljust(12, "0") for n in REGION_CODE_LENGTHS.values() if n < len(region.prefix)]
+    return qs.filter(Q(region__code__startswith=region.prefix) | Q(region__code__in=above))

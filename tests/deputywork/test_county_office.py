@@ -215,3 +215,13 @@ def test_staff_enter_suggestions_for_their_own_county_only(client, office_user, 
     client.force_login(office_user)
     page = client.get(reverse("suggestions:staff_create")).content.decode()
     assert "张建国" in page and "马桂芝" not in page and "沈丘县" not in page
+
+
+def test_congress_lists_hold_the_county_and_those_above_it(office_user, shenqiu, township):
+    from deputies.selectors import congresses_visible_to
+
+    province, city = office_user.region.parent.parent, office_user.region.parent
+    ours = [CongressFactory(level=level, region=region) for level, region in
+            (("province", province), ("city", city), ("county", office_user.region), ("township", township))]
+    CongressFactory(region=shenqiu)
+    assert set(congresses_visible_to(office_user)) == set(ours)
