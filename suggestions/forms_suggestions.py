@@ -75,7 +75,8 @@ class StaffSuggestionForm(SuggestionForm):
         super().__init__(*args, **kwargs)
         if user is not None and not sees_every_row(user):
             # A county's office (or a township) enters items of its own deputies and congresses.
-            prefix = scope_region(user).prefix if scope_region(user) is not None else "-"
+            region = scope_region(user)
+            prefix = region.prefix if region is not None else "-"
             deputies = deputies_visible_to(user).filter(mandates__status="active").distinct()
             self.fields["lead_deputy"].queryset = self.fields["co_signers"].queryset = deputies
             self.fields["congress"].queryset = Congress.objects.select_related("region").filter(
