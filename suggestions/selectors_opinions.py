@@ -12,7 +12,7 @@ from django.utils import timezone
 from deputies.models import Deputy, Membership
 from deputywork.figures import Figure
 from deputywork.models import Region, User
-from deputywork.roles import is_staff_member, region_q, sees_every_row
+from deputywork.roles import is_staff_member, scope_region, sees_every_row
 from liaison.models import LiaisonStation
 from suggestions.models import Opinion, OpinionEvent, OpinionNotice, OpinionStatus, Suggestion
 from suggestions.models.opinions import tracking_code_as_stored
@@ -65,11 +65,17 @@ def opinion_scope_q(user: User) -> Q:
     else the group's, else the station's region)."""
     if sees_every_row(user):
         return Q()
-    no_town = Q(region__isnull=True)
-    return (region_q(user, "region")
-            | (no_town & Q(deputy__isnull=False) & region_q(user, "deputy__residence"))
-            | (no_town & Q(deputy__isnull=True, group__isnull=False) & region_q(user, "group__region"))
-            | (no_town & Q(deputy__isnull=True, group__isnull=True) & region_q(user, "station__region")))
+    region = scope_region(user)
+    return opinions_in_q(region) if region is not None else Q(pk__in=[])
+
+
+def opinions_in_q(region: Region) -> Q:
+    """The opinions placed in `region` (as `Opinion.placed_in` reads one)."""
+    inside, no_town = region.prefix, Q(region__isnull=True)
+    return (Q(region__code__startswith=inside)
+            | (no_town & Q(deputy__isnull=False, deputy__residence__code__startswith=inside))
+            | (no_town & Q(deputy__isnull=True, group__isnull=False, group__region__code__startswith=inside))
+            | (no_town & Q(deputy__isnull=True, group__isnull=True, station__region__code__startswith=inside)))
 
 
 def opinions_for_staff(*, user: User) -> QuerySet[Opinion]:
@@ -137,7 +143,7 @@ def opinion_counts(start: dt.date, end: dt.date, region: Region | None = None) -
     """
     qs = Opinion.objects.filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
     if region is not None:
-        qs = qs.filter(region__code__startswith=region.prefix)
+        qs = qs.filter(opinions_in_q(region))
     solved_events = OpinionEvent.objects.filter(opinion=OuterRef("pk"), kind="move",
                                                 from_status__in=[S.ANSWERED, S.FORWARDED], to_status=S.CLOSED)
     finished = Suggestion.objects.filter(

@@ -225,3 +225,14 @@ def test_congress_lists_hold_the_county_and_those_above_it(office_user, shenqiu,
             (("province", province), ("city", city), ("county", office_user.region), ("township", township))]
     CongressFactory(region=shenqiu)
     assert set(congresses_visible_to(office_user)) == set(ours)
+
+
+def test_figures_count_an_opinion_of_no_township_where_its_recipient_is(county, shenqiu):
+    import datetime as dt
+
+    from suggestions.selectors_opinions import opinion_counts
+
+    OpinionFactory(deputy=DeputyFactory(residence=county))  # no township: placed by its deputy
+    span = (dt.date(2000, 1, 1), dt.date(2100, 1, 1))
+    assert opinion_counts(*span, county)["collected"] == 1
+    assert opinion_counts(*span, shenqiu)["collected"] == 0
