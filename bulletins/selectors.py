@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from bulletins.models import Article, Bulletin, BulletinStatus
-from deputywork.models import REGION_CODE_LENGTHS, User
+from deputywork.models import User
 from deputywork.roles import region_q, scope_region, sees_every_row
 
 
@@ -21,11 +21,8 @@ def bulletins_visible_to(*, user: User) -> QuerySet[Bulletin]:
     if region is None:
         return qs.none()
     # The county's published issues are sent to every township: they may read those too.
-    # Ancestors' codes are the region's own code cut short and padded with zeros (no queries).
-    code = region.code
-    above = [code[:n].ljust(12, "0") for n in REGION_CODE_LENGTHS.values() if n < len(region.prefix)]
     own = region_q(user, "region")
-    return qs.filter(own | Q(region__code__in=above, status=BulletinStatus.PUBLISHED))
+    return qs.filter(own | Q(region__code__in=region.enclosing_codes(), status=BulletinStatus.PUBLISHED))
 
 
 def bulletin_list(*, user: User, status: str = "", year: int | None = None) -> QuerySet[Bulletin]:

@@ -23,7 +23,7 @@ from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateSta
 from deputies.resources import GroupResource, RosterResource
 from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin, StaffInlineMixin
 from deputywork.models import RegionLevel
-from deputywork.roles import region_within_scope, scope_name, sees_every_row
+from deputywork.roles import outside_scope, region_within_scope, scope_name, sees_every_row
 
 
 class NotFoundOutsideScope:
@@ -402,7 +402,7 @@ class ActivityGroupForm(ImageCleaningForm):
         region = self.cleaned_data.get("region")
         user = self.user
         if user is not None and not user.is_superuser and not region_within_scope(user, region):
-            raise ValidationError(_("所在区划不在%(scope)s。") % {"scope": scope_name(user)})
+            raise ValidationError(outside_scope(user))
         return region
 
 
@@ -474,7 +474,7 @@ class CongressAdmin(OfficeOnlyAdmin):
         def clean_region(self: forms.ModelForm) -> Any:
             region = self.cleaned_data.get("region")
             if region is not None and not region_within_scope(user, region):
-                raise ValidationError(_("所在区划不在%(scope)s。") % {"scope": scope_name(user)})
+                raise ValidationError(outside_scope(user))
             return region
 
         return type(form.__name__, (form,), {"clean_region": clean_region})

@@ -8,7 +8,6 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 
 from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateStatus, Membership
-from deputywork.models import REGION_CODE_LENGTHS
 from deputywork.roles import scope_region, scope_to_region, sees_every_row
 
 DEPUTY_REGION_PATHS = ("residence", "mandates__congress__region")
@@ -107,6 +106,4 @@ def congresses_visible_to(user: Any) -> QuerySet[Congress]:
     region = scope_region(user) if not sees_every_row(user) else None
     if region is None:
         return qs
-    # The enclosing regions' codes: the region's own code cut short and padded (no queries).
-    above = [region.code[:n].ljust(12, "0") for n in REGION_CODE_LENGTHS.values() if n < len(region.prefix)]
-    return qs.filter(Q(region__code__startswith=region.prefix) | Q(region__code__in=above))
+    return qs.filter(Q(region__code__startswith=region.prefix) | Q(region__code__in=region.enclosing_codes()))

@@ -72,6 +72,11 @@ class Region(models.Model):
     def contains(self, other: Region | None) -> bool:
         return other is not None and other.code.startswith(self.prefix)
 
+    def enclosing_codes(self) -> list[str]:
+        """The codes of the regions that contain this one (its province, city, county …): its
+        own code cut short and padded with zeros, with no query."""
+        return [self.code[:n].ljust(12, "0") for n in REGION_CODE_LENGTHS.values() if n < len(self.prefix)]
+
     def clean(self) -> None:
         errors = region_errors(self.code, self.level, self.parent)
         if errors:

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from deputywork.models import Region, Role, User
 
@@ -60,6 +61,11 @@ def scope_name(user: Any) -> str:
     """How a refusal names the user's area: 城关镇, 襄城县."""
     region = scope_region(user)
     return region.name if region is not None else "您的管辖范围"
+
+
+def outside_scope(user: Any) -> str:
+    """The refusal of a region outside the user's area: 所在区划不在城关镇。"""
+    return _("所在区划不在%(scope)s。") % {"scope": scope_name(user)}
 
 
 def region_q(user: User, *paths: str) -> Q:

@@ -18,7 +18,7 @@ from import_export.forms import ExportForm
 from deputies.services import image_reencode
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin, StaffInlineMixin
 from deputywork.models import Region
-from deputywork.roles import is_office, region_within_scope, scope_name, scope_to_region, sees_every_row
+from deputywork.roles import is_office, outside_scope, region_within_scope, scope_to_region, sees_every_row
 from liaison import selectors, services
 from liaison.models import (
     Activity,
@@ -40,8 +40,6 @@ from liaison.models import (
 )
 from liaison.resources import ActivityResource, StationResource
 
-OUTSIDE_SCOPE = _("所在区划不在%(scope)s。")
-
 
 def scoped_choice(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
     """The choices of a region, station or activity-day picker, kept to what a township clerk
@@ -56,7 +54,7 @@ def scoped_choice(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -
             return kwargs  # the search (autocomplete) over every region; saving checks the county
         # The rows region_q lets this clerk see, asked of the regions themselves.
         kwargs["queryset"] = Region.objects.filter(code__startswith=user.region.prefix if user.region_id else "-")
-        kwargs["error_messages"] = {"invalid_choice": OUTSIDE_SCOPE % {"scope": scope_name(user)}}
+        kwargs["error_messages"] = {"invalid_choice": outside_scope(user)}
     elif model is LiaisonStation:
         kwargs["queryset"] = scope_to_region(LiaisonStation.objects.all(), user, "region")
     elif model is ActivityDay:
@@ -73,7 +71,7 @@ class RegionScopedForm(forms.ModelForm):
     def clean_region(self) -> Any:
         region = self.cleaned_data.get("region")
         if self.user is not None and region is not None and not region_within_scope(self.user, region):
-            raise ValidationError(OUTSIDE_SCOPE % {"scope": scope_name(self.user)})
+            raise ValidationError(outside_scope(self.user))
         return region
 
 

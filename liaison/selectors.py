@@ -35,11 +35,6 @@ def stations_visible_to(*, user: Any) -> QuerySet[LiaisonStation]:
             .annotate(deputy_count=Count("deputies", distinct=True)))
 
 
-def enclosing_codes(region: Region) -> list[str]:
-    """The codes of the regions that contain `region`: its county, city and province."""
-    return [region.code[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(region.prefix)]
-
-
 def activity_days_visible_to(*, user: Any) -> QuerySet[ActivityDay]:
     """Days of the user's region and below; township staff also see the days of the county (or
     any region above) that contains their township, since a county-wide day is theirs too (and
@@ -47,7 +42,7 @@ def activity_days_visible_to(*, user: Any) -> QuerySet[ActivityDay]:
     They read those days but do not change them: `region_within_scope` says who may."""
     q = region_q(user, "region")
     if (region := scope_region(user)) is not None:
-        q |= Q(region__code__in=enclosing_codes(region))
+        q |= Q(region__code__in=region.enclosing_codes())
     return ActivityDay.objects.filter(q).select_related("region")
 
 

@@ -29,13 +29,7 @@ class OpinionPhotoInline(ReadOnlyInline):
 
 @admin.register(Opinion)
 class OpinionAdmin(StaffAdmin):
-    region_paths = ("region",)
     township_can_add = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # As the staff pages: an opinion of no township is placed by its recipient.
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        return qs if request.user.is_superuser else qs.filter(opinion_scope_q(request.user))
     list_display = ("tracking_code", "submitted_at", "channel", "deputy", "group", "station", "region", "category",
                     "status",
                     "masked_phone", "due_date")
@@ -57,6 +51,11 @@ class OpinionAdmin(StaffAdmin):
     raw_id_fields = ("group", "region", "place")
 
     @admin.display(description=_("手机号码"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # As the staff pages: an opinion of no township is placed by its recipient.
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs if request.user.is_superuser else qs.filter(opinion_scope_q(request.user))
+
     def masked_phone(self, obj: Opinion) -> str:
         return mask_phone(obj.resident_phone)
 

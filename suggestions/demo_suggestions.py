@@ -119,7 +119,7 @@ def _walk(item: Suggestion, stage: str, reply_code: str, unit: HandlingUnit | No
     svc.progress_note_add(assignment=assignment, note="已列入本单位年度工作计划，正在落实资金。", actor=unit_user)
     if stage == "in_progress":
         svc.supervision_record(suggestion=item, kind="tracking", date=svc.today(),
-                               actor=office_for(item.region or item.congress.region),
+                               actor=office_for(item.placed_in),
                                notes="电话跟踪办理进度，要求按期答复。")
         return
     from django.core.files.base import ContentFile

@@ -68,8 +68,7 @@ def staff_may_handle(user: User, suggestion: Suggestion) -> bool:
         return False
     if sees_every_row(user):
         return True
-    # An item of no township: its congress's region decides (as `suggestion_scope_q`).
-    return region_within_scope(user, suggestion.region if suggestion.region_id else suggestion.congress.region)
+    return region_within_scope(user, suggestion.placed_in)
 
 
 def is_lead_deputy(user: User, suggestion: Suggestion) -> bool:

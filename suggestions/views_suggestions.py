@@ -309,8 +309,8 @@ def _staff_action(request: HttpRequest, item: Suggestion, action: str) -> str | 
 
 
 def _units(item: Suggestion) -> QuerySet:
-    """The units an item may go to: its county's (its township's, or its congress's region)."""
-    return units_serving(item.region if item.region_id else item.congress.region)
+    """The units an item may go to: its county's."""
+    return units_serving(item.placed_in)
 
 
 @staff_required

@@ -122,6 +122,12 @@ class Suggestion(models.Model):
         return f"{self.number} {self.title}"
 
     @property
+    def placed_in(self) -> Region | None:
+        """The region that decides which staff see the item and which units it may go to: its
+        township, or for one with none, its congress's region (as `suggestion_scope_q`)."""
+        return self.region if self.region_id else self.congress.region
+
+    @property
     def number(self) -> str:
         """襄城县十七届人大建〔2026〕闭字第12号 (a draft has none yet). The term is part of it: in
         an election year the outgoing and the new congress both number from 1 (the unique
