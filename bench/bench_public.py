@@ -103,6 +103,11 @@ def prepare() -> str:
         deputy.email = "bench-deputy@example.cn"
         deputy.introduction = "长期关注农村道路、饮水安全和留守老人照料。\n欢迎群众扫码反映问题。"
         deputy.save()
+    # Every run starts from the same tables: the opinions earlier runs sent go, with their events
+    # and notices.
+    from suggestions.models import Opinion
+
+    Opinion.objects.filter(deputy=deputy).delete()
     return deputy.public_token
 
 
