@@ -42,6 +42,13 @@ def _plain_http(settings) -> None:
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path) -> None:
+    # Stored files (photos, replies, PDFs, uploads) go to the test's scratch directory, never to var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 REFERENCE_DATA = [
     "deputywork.migrations.0002_seed_calendar",
     "liaison.migrations.0002_seed_activity_kinds",

@@ -35,8 +35,6 @@ def roster_file(name: str, rows: list[list[str]]) -> dict:
 
 def test_clerk_sees_row_errors_then_imports_a_good_roster(desktop, live_server, steps, settings, transactional_db,
                                                           tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
     county = county_region()
     chengguan = RegionFactory(code="411025100000", name="城关镇", parent=county)
     kuzhuang = RegionFactory(code="411025106000", name="库庄镇", parent=county)

@@ -30,11 +30,8 @@ WEIGHT_GOAL = 100 * 1024  # bytes a resident's phone downloads for one page, fir
 
 
 @pytest.fixture
-def demo(live_server, settings, transactional_db, tmp_path):
+def demo(live_server, settings, transactional_db):
     settings.SITE_BASE_URL = live_server.url
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "private"}}}
     call_command("seed_demo", quiet_logins=True, stdout=io.StringIO())
     deputy = Deputy.objects.get(user__username="deputy")
     # The demo gives 张建国 one closed suggestion; add a draft and one waiting for his rating, so

@@ -202,9 +202,7 @@ def test_only_the_first_sheet_is_imported_whichever_sheet_was_open(setup):
     assert list(Deputy.objects.values_list("name", flat=True)) == ["李秀英"]
 
 
-def test_admin_import_previews_then_confirms(setup, office_user, client, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+def test_admin_import_previews_then_confirms(setup, office_user, client):
     client.force_login(office_user)
     upload = io.BytesIO(xlsx(GOOD))
     upload.name = "roster.xlsx"

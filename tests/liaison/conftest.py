@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -14,11 +13,6 @@ def png_upload(name: str = "photo.png", size: tuple[int, int] = (40, 30)) -> Sim
     out = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def meet_after_roster_check(monkeypatch):

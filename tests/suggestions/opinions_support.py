@@ -13,12 +13,9 @@ from tests.factories import DeputyFactory, MembershipFactory, RegionFactory, Use
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings, tmp_path):
-    # Rate-limit counters live in the cache: each test starts with none. Photos go to tmp.
+def _fresh_cache():
+    # Rate-limit counters live in the cache: each test starts with none.
     cache.clear()
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}}}
     yield
     cache.clear()
 
