@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db.models import QuerySet
@@ -93,7 +94,21 @@ class ScopedRowForm(forms.ModelForm):
 
 class ScopedRowInline(StaffInlineMixin, admin.TabularInline):
     """Rows checked by ScopedRowForm against the clerk's township. (The pickers still list every
-    congress and group: a row the office keeps must stay valid when the clerk saves the page.)"""
+    congress and group: a row the office keeps must stay valid when the clerk saves the page.)
+
+    The rows fit a 1280-pixel screen: the picker has no edit, add or view links beside it (a
+    congress or group is kept on its own page), and the short texts get short boxes."""
+
+    class Media:
+        css = {"all": ["deputies/admin-rows.css"]}
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(getattr(field, "widget", None), RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = widget.can_view_related = False
+            widget.can_delete_related = False
+        return field
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)

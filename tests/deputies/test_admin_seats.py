@@ -133,3 +133,16 @@ def test_a_township_clerk_keeps_to_their_townships_seats_and_groups(rf, township
         return _rows("memberships", [{"group": group.pk, "role": "member", "started_on": "", "ended_on": ""}], 0)
     assert memberships(place(groups["城关镇代表活动小组"]), instance=deputy, prefix="memberships").is_valid()
     assert not memberships(place(groups["库庄镇代表活动小组"]), instance=deputy, prefix="memberships").is_valid()
+
+
+def test_the_seat_rows_fit_the_page_without_links_beside_their_pickers(client, office_user):
+    seat = MandateFactory()
+    MembershipFactory(deputy=seat.deputy)
+    client.force_login(office_user)
+    html = client.get(f"/admin/deputies/deputy/{seat.deputy_id}/change/").content.decode()
+    assert "deputies/admin-rows.css" in html
+    # The deputy's own pickers keep their links (the residence); the rows' congress and group do not.
+    assert 'id="view_id_residence"' in html
+    for link in ("change", "add", "view"):
+        assert f'id="{link}_id_mandates-0-congress"' not in html
+        assert f'id="{link}_id_memberships-0-group"' not in html
