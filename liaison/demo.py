@@ -40,10 +40,31 @@ SPECIAL = {
 THEMES = ["排查基层矛盾纠纷", "优化营商环境", "乡村振兴", "基层社会治理", "民生实事项目推进", "生态环境保护",
           "农村人居环境整治", "安全生产", "教育“双减”落实", "医疗保障", "防汛备汛", "秋粮收储"]
 KINDS = ["接待选民", "走访群众", "座谈会", "视察", "调研", "局长·代表面对面", "政策宣讲", "法律援助进基层"]
-MATTERS = [("村口路灯损坏，晚上出行不便", "construction", "answered"),
-           ("希望增加农村客运班次", "transport", "suggestion"),
-           ("低保申请进度咨询", "social", "forwarded"),
-           ("与邻居土地纠纷已起诉至法院，要求代表干预", "dispute", "declined")]
+# What residents bring to a station, as a register records it: (matter with the station's
+# township as {town}, category, what was done, and the reply, the office it went to, or where
+# the visitor was sent).
+MATTERS = [
+    ("{town}卫生院到村里的路灯坏了一多半，晚上去看病摸黑走路", "construction", "forwarded", "镇规划建设办"),
+    ("家里老人患慢性病，想问门诊慢特病怎么申请报销", "health", "answered",
+     "已讲解门诊慢特病申办流程：持诊断证明到镇卫生院申请，县医保局每月集中鉴定。"),
+    ("{town}到县城的公交车一小时才一班，学生周末回家等车太久", "transport", "suggestion", ""),
+    ("儿子在外地打工，家里低保年审需要本人到场吗", "social", "answered",
+     "已说明低保年审可由家人代办，携带户口簿和收入证明到村委会即可。"),
+    ("与邻居的宅基地纠纷法院已经立案，希望代表帮忙打招呼", "dispute", "declined", "litigation:县人民法院诉讼服务中心"),
+    ("村里小麦收割后秸秆没人收，怕焚烧被罚又没地方放", "agriculture", "forwarded", "镇农业服务中心"),
+    ("{town}中心小学门口早上送孩子的车太多，经常堵到国道上", "transport", "forwarded", "县公安局交警大队"),
+    ("去年承包的鱼塘被征用，补偿款到现在还没发下来", "economy", "forwarded", "镇人民政府"),
+    ("村东头的排水沟被填平盖了房，一下大雨就倒灌进院子", "construction", "forwarded", "镇自然资源所"),
+    ("残疾人两项补贴今年还没到账，想问问什么时候发", "social", "answered",
+     "已向镇民政所核实，本季度补贴已于本月10日发放，请查看社保卡账户。"),
+    ("村里的老年人助餐点只开到中午，希望晚上也能开", "social", "suggestion", ""),
+    ("化工厂夜里排气味道很大，附近几个村都能闻到", "environment", "forwarded", "市生态环境局分局"),
+    ("十年前的劳动争议已经信访终结，还想再反映一次", "dispute", "declined", "closed_case:县信访局"),
+    ("想在家门口开个小超市，营业执照去哪里办", "economy", "answered",
+     "已告知可在镇便民服务中心或手机“河南政务服务网”办理个体工商户登记，当日可领照。"),
+    ("{town}敬老院冬天暖气不热，老人晚上冻得睡不着", "social", "forwarded", "县民政局"),
+    ("村里幼儿园只有一个老师，孩子多了照顾不过来", "education", "suggestion", ""),
+]
 DISPUTES = [("邻里纠纷", "宅基地边界争议，双方多次争吵"), ("土地承包", "承包地流转租金拖欠"),
             ("婚姻家庭", "赡养老人费用分担分歧"), ("劳资纠纷", "务工人员工资拖欠")]
 
@@ -155,17 +176,7 @@ def seed(*, stdout) -> list[tuple[str, str]]:
                         for i, d in enumerate(invited))
             if date < today:
                 for k, station in enumerate(staffed[:3]):
-                    matter, category, handling = MATTERS[(m + k) % len(MATTERS)]
-                    name = f"{'王李张刘陈杨'[(m + k) % 6]}{'秀兰建军小红志强'[m % 4 * 2:m % 4 * 2 + 2]}"
-                    if not ReceptionEntry.objects.filter(station=station, date=date, visitor_name=name).exists():
-                        services.reception_record(
-                            station=station, date=date, deputies=list(station.deputies.all()[:2]),
-                            visitor_name=name, visitor_phone=f"139{(m * 131 + k * 17) % 10**8:08d}", matter=matter,
-                            category=category, handling=handling, reply="已向来访人说明有关政策。",
-                            forwarded_level="township" if handling == "forwarded" else "",
-                            forwarded_to="镇民政所" if handling == "forwarded" else "",
-                            decline_reason="litigation" if handling == "declined" else "",
-                            redirected_to="县人民法院诉讼服务中心" if handling == "declined" else "")
+                    _reception(station, date, m, k)
                 if m % 3 == 0:
                     for k, station in enumerate(stations[:3]):
                         _dispute(station, day, m + k, deputies)
@@ -184,6 +195,22 @@ def seed(*, stdout) -> list[tuple[str, str]]:
     stdout.write(f"  stations: {LiaisonStation.objects.count()}, activity days: {ActivityDay.objects.count()}, "
                  f"activities: {Activity.objects.count()}")
     return []
+
+
+def _reception(station: LiaisonStation, date: dt.date, m: int, k: int) -> None:
+    """One visitor received at `station` on `date` (month m of the year, station k), once."""
+    matter, category, handling, detail = MATTERS[(m * 3 + k) % len(MATTERS)]
+    name = f"{'王李张刘陈杨'[(m + k) % 6]}{'秀兰建军小红志强'[m % 4 * 2:m % 4 * 2 + 2]}"
+    if ReceptionEntry.objects.filter(station=station, date=date, visitor_name=name).exists():
+        return
+    town = station.region if station.region.level == RegionLevel.TOWNSHIP else station.region.parent
+    reason, _, redirected = detail.partition(":") if handling == "declined" else ("", "", "")
+    level = ("township" if detail.startswith("镇") else "unit") if handling == "forwarded" else ""
+    services.reception_record(
+        station=station, date=date, deputies=list(station.deputies.all()[:2]), visitor_name=name,
+        visitor_phone=f"139{(m * 131 + k * 17) % 10**8:08d}", matter=matter.format(town=town.name),
+        category=category, handling=handling, reply=detail if handling == "answered" else "",
+        forwarded_level=level, forwarded_to=detail if level else "", decline_reason=reason, redirected_to=redirected)
 
 
 def _dispute(station: LiaisonStation, day: ActivityDay, n: int, deputies: list[Deputy]) -> None:

@@ -5,11 +5,15 @@ Idempotent: an opinion is known by its content; a second run changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from deputies.models import ActivityGroup, Deputy
 from deputywork.demo import office_for
 from deputywork.models import Region, User
 from liaison.models import LiaisonStation, ReceptionEntry
-from suggestions.models import Category, HandlingUnit, Opinion, OpinionStatus
+from suggestions.models import Category, HandlingUnit, Opinion, OpinionEvent, OpinionStatus
 from suggestions.services_opinions import forward_due_date, opinion_from_reception, opinion_rate, opinion_submit
 from suggestions.workflow import TransitionRefused, opinion_transition
 
@@ -81,10 +85,40 @@ def seed(*, stdout) -> list[tuple[str, str]]:
             channel=channel, sender="demo",
         ).opinion
         _move_to(opinion, final, text, rating, office_for(opinion.region))
+        # Waiting ones came in yesterday; those being handled a few days ago, one step a day;
+        # settled ones weeks ago, a few days per step.
+        if final == S.SUBMITTED:
+            _backdate(opinion, _daytime(1, 8 * 60 + 47 * i), dt.timedelta(hours=1))
+        elif final in (S.ACCEPTED, S.FORWARDED):
+            _backdate(opinion, _daytime(4, 9 * 60 + 31 * i), dt.timedelta(days=1))
+        else:
+            _backdate(opinion, _daytime(24 + 6 * i, 8 * 60 + 53 * i), dt.timedelta(days=3))
         created += 1
     created += _station_opinions(office)
     stdout.write(f"  opinions: {created} new, {Opinion.objects.count()} in all")
     return []
+
+
+def _daytime(days_ago: int, minute: int) -> dt.datetime:
+    """`days_ago` days before today, at a time of the working day (from 8:00, `minute` minutes
+    into the day, wrapped to stay before 18:00)."""
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    minute = 8 * 60 + (minute - 8 * 60) % (10 * 60)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(minute // 60, minute % 60)))
+
+
+def _backdate(opinion: Opinion, start: dt.datetime, step: dt.timedelta) -> None:
+    """Demo history only: the opinion was sent at `start`, and each of its events came `step`
+    after the one before (the workflow has just written them all, a year's history at once)."""
+    events = OpinionEvent.objects.filter(opinion=opinion).order_by("created_at", "pk")
+    events = list(events.values_list("pk", flat=True))
+    for n, pk in enumerate(events):
+        OpinionEvent.objects.filter(pk=pk).update(created_at=start + n * step)
+    last = start + max(len(events) - 1, 0) * step
+    opinion.refresh_from_db(fields=["rated_at", "closed_at"])
+    Opinion.objects.filter(pk=opinion.pk).update(
+        submitted_at=start, updated_at=last, rated_at=last if opinion.rated_at else None,
+        closed_at=last if opinion.closed_at else None)
 
 
 def _move_to(opinion: Opinion, final: str, text: str, rating: str, actor: User | None) -> None:
@@ -119,16 +153,20 @@ def _station_opinions(office: User | None) -> int:
     station = LiaisonStation.objects.filter(active=True, deputies__isnull=False).order_by("pk").first()
     content, category = STATION_MATTER
     if station is not None and not Opinion.objects.filter(content=content).exists():
-        opinion_submit(content=content, station=station, category=Category.objects.filter(name=category).first(),
-                       consent=True, sender="demo")
+        opinion = opinion_submit(content=content, station=station, consent=True, sender="demo",
+                                 category=Category.objects.filter(name=category).first()).opinion
+        _backdate(opinion, _daytime(1, 16 * 60 + 12), dt.timedelta(0))
         created += 1
     latest = ReceptionEntry.objects.order_by("-date").values_list("date", flat=True).first()
     if office is None or latest is None:
         return created
     for entry in ReceptionEntry.objects.filter(opinion__isnull=True, date__lt=latest).order_by("date", "pk"):
         try:
-            opinion_from_reception(entry=entry, actor=office_for(entry.station.region))
-            created += 1
+            opinion = opinion_from_reception(entry=entry, actor=office_for(entry.station.region))
         except TransitionRefused:
             continue  # a matter too short to stand as an opinion stays in the register only
+        # Entered from the register on the afternoon of the reception day.
+        afternoon = timezone.make_aware(dt.datetime.combine(entry.date, dt.time(15, 30)))
+        _backdate(opinion, afternoon, dt.timedelta(minutes=5))
+        created += 1
     return created

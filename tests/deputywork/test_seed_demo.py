@@ -32,3 +32,24 @@ def test_seed_demo_twice_gives_the_same_data(db):
         deadlines = {a.deadline for a in Assignment.objects.filter(suggestion=event.suggestion_id,
                                                                      unit__in=event.data["units"])}
         assert any(f"办理期限 {d:%Y-%m-%d}" in event.note for d in deadlines), (event.note, deadlines)
+    _opinions_read_like_a_year_of_work()
+
+
+def _opinions_read_like_a_year_of_work():
+    """The demo's opinions came in over the months, in office hours, each with its own matter; an
+    opinion from the reception register is dated on its reception day."""
+    from django.utils import timezone
+
+    from suggestions.models import Opinion, OpinionEvent
+
+    opinions = list(Opinion.objects.select_related("reception"))
+    local = [timezone.localtime(o.submitted_at) for o in opinions if o.group_id is None]
+    assert len({t.date().replace(day=1) for t in local}) >= 6
+    assert all(8 <= t.hour < 18 for t in local)
+    from_register = [o for o in opinions if o.reception_id]
+    assert len(from_register) >= 20
+    assert all(timezone.localtime(o.submitted_at).date() == o.reception.date for o in from_register)
+    assert len({o.content for o in from_register}) >= 12
+    for opinion in opinions:
+        times = list(OpinionEvent.objects.filter(opinion=opinion).order_by("pk").values_list("created_at", flat=True))
+        assert times == sorted(times) and times[0] >= opinion.submitted_at
