@@ -24,7 +24,7 @@ from deputies.models import ActivityGroup, Congress, Deputy, Mandate, MandateSta
 from deputies.resources import GroupResource, RosterResource
 from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin, StaffInlineMixin
 from deputywork.models import RegionLevel
-from deputywork.roles import outside_scope, region_within_scope, scope_name, sees_every_row
+from deputywork.roles import county_q, outside_scope, region_within_scope, scope_name, sees_every_row
 
 
 class NotFoundOutsideScope:
@@ -53,6 +53,22 @@ class TownshipFilter(admin.SimpleListFilter):
         if self.value():
             path = "residence" if queryset.model is Deputy else "region"
             return queryset.filter(**{f"{path}__code__startswith": self.value()}).distinct()
+        return queryset
+
+
+class GroupFilter(admin.SimpleListFilter):
+    """The activity groups of the user's county (Django's own filter lists every county's)."""
+
+    title = _("代表活动小组")
+    parameter_name = "group"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        groups = ActivityGroup.objects.filter(county_q(request.user, "region")).order_by("region__code", "name")
+        return [(str(g.pk), g.name) for g in groups]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() and self.value().isdigit():
+            return queryset.filter(memberships__group=int(self.value())).distinct()
         return queryset
 
 
@@ -262,7 +278,7 @@ class DeputyAdmin(NotFoundOutsideScope, ExportMixin, StaffAdmin):
     export_form_class = ExportForm
     import_export_change_list_template = "admin/deputies/deputy/change_list.html"
     list_display = ["name", "gender", "party", "occupation", "employer_title", "mobile", "residence", "seats"]
-    list_filter = ["mandates__congress__level", TownshipFilter, SeatStatusFilter, "memberships__group",
+    list_filter = ["mandates__congress__level", TownshipFilter, SeatStatusFilter, GroupFilter,
                    "occupation", "gender", "party", "education"]
     search_fields = ["name", "mobile"]
     list_select_related = ["residence"]

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from deputywork.models import Region, Role, User
+from deputywork.models import REGION_CODE_LENGTHS, Region, RegionLevel, Role, User
 
 
 def is_office(user: Any) -> bool:
@@ -79,12 +79,28 @@ def region_q(user: User, *paths: str) -> Q:
         return Q()
     region = scope_region(user)
     if region is not None and paths:
-        prefix = region.prefix
-        q = Q()
-        for path in paths:
-            q |= Q(**{f"{path}__code__startswith": prefix})
-        return q
+        return _under(region.prefix, paths)
     return Q(pk__in=[])
+
+
+def county_q(user: User, *paths: str) -> Q:
+    """`region_q` widened to the whole county the user works in: whom a record of theirs may
+    name beside their own rows (a township's station is served by deputies living in town; a
+    county office names its county's deputies and groups, never another county's)."""
+    if sees_every_row(user):
+        return Q()
+    region = scope_region(user)
+    if region is None or not paths:
+        return Q(pk__in=[])
+    return _under(region.prefix[:REGION_CODE_LENGTHS[RegionLevel.COUNTY]], paths)
+
+
+def _under(prefix: str, paths: tuple[str, ...]) -> Q:
+    """Rows any of whose regions at `paths` lie under the region code `prefix`."""
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path}__code__startswith": prefix})
+    return q
 
 
 def scope_to_region(qs: QuerySet, user: User, *paths: str) -> QuerySet:

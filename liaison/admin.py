@@ -15,10 +15,18 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
+from deputies.models import ActivityGroup, Deputy
 from deputies.services import image_reencode
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin, StaffInlineMixin
 from deputywork.models import Region
-from deputywork.roles import is_office, outside_scope, region_within_scope, scope_to_region, sees_every_row
+from deputywork.roles import (
+    county_q,
+    is_office,
+    outside_scope,
+    region_within_scope,
+    scope_to_region,
+    sees_every_row,
+)
 from liaison import selectors, services
 from liaison.models import (
     Activity,
@@ -62,11 +70,35 @@ def scoped_choice(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -
     return kwargs
 
 
+# Where the deputies and groups a record names live: a picker offers those of the user's county.
+PICKED_IN = {Deputy: ("residence", "mandates__congress__region"), ActivityGroup: ("region",)}
+
+
+def county_choice(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The choices of a deputies or groups picker: the user's county's (`county_q`). Those a
+    record already names stay on it (RegionScopedForm), whoever put them there."""
+    model = db_field.related_model
+    if sees_every_row(request.user) or "queryset" in kwargs or model not in PICKED_IN:
+        return kwargs
+    in_county = model.objects.filter(county_q(request.user, *PICKED_IN[model])).values("pk")
+    kwargs["queryset"] = model.objects.filter(pk__in=in_county)
+    return kwargs
+
+
 class RegionScopedForm(forms.ModelForm):
     """A record's region is checked on save as the deputies admin does: a township clerk files
-    records under their own township or its villages only."""
+    records under their own township or its villages only. A many-to-many picker narrowed to the
+    user's county keeps offering the rows the record already names, so that saving the page
+    never drops them."""
 
     user: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelMultipleChoiceField) and self.instance.pk and self.initial.get(name):
+                chosen = [obj.pk for obj in self.initial[name]]
+                field.queryset = field.queryset | field.queryset.model.objects.filter(pk__in=chosen)
 
     def clean_region(self) -> Any:
         region = self.cleaned_data.get("region")
@@ -99,6 +131,9 @@ class ScopedAdmin(StaffAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         return super().formfield_for_foreignkey(db_field, request, **scoped_choice(db_field, request, kwargs))
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().formfield_for_manytomany(db_field, request, **county_choice(db_field, request, kwargs))
 
 
 @admin.register(LiaisonStation)

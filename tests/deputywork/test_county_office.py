@@ -236,3 +236,61 @@ def test_figures_count_an_opinion_of_no_township_where_its_recipient_is(county, 
     span = (dt.date(2000, 1, 1), dt.date(2100, 1, 1))
     assert opinion_counts(*span, county)["collected"] == 1
     assert opinion_counts(*span, shenqiu)["collected"] == 0
+
+
+def _station_form(client, station=None):
+    url = (reverse("admin:liaison_liaisonstation_change", args=[station.pk]) if station
+           else reverse("admin:liaison_liaisonstation_add"))
+    return client.get(url).context["adminform"].form
+
+
+def test_deputy_and_group_pickers_offer_the_own_county(client, office_user, township_user, township, huaidian):
+    from tests.factories import ActivityGroupFactory
+
+    ours, in_town = DeputyFactory(name="张建国", residence=township), DeputyFactory(name="李秀英", residence=township)
+    theirs = DeputyFactory(name="马桂芝", residence=huaidian)
+    group = ActivityGroupFactory(region=township)
+    ActivityGroupFactory(region=huaidian)
+    for user in (office_user, township_user):
+        client.force_login(user)
+        form = _station_form(client)
+        assert set(form.fields["deputies"].queryset) == {ours, in_town}
+        assert set(form.fields["groups"].queryset) == {group}
+    client.force_login(UserFactory(role="office", username="province"))
+    assert theirs in _station_form(client).fields["deputies"].queryset
+
+
+def test_a_picker_keeps_the_deputies_a_record_already_names(client, office_user, township, huaidian):
+    from liaison.models import LiaisonStation
+    from tests.factories import LiaisonStationFactory
+
+    ours, theirs = DeputyFactory(name="张建国", residence=township), DeputyFactory(name="马桂芝", residence=huaidian)
+    station = LiaisonStationFactory(region=township)
+    station.deputies.set([ours, theirs])  # put there by an office that sees every county
+    client.force_login(office_user)
+    form = _station_form(client, station)
+    assert set(form.fields["deputies"].queryset) == {ours, theirs}
+    data = {"name": station.name, "kind": station.kind, "region": township.pk, "address": "城关镇人民政府院内",
+            "opening_schedule": "每月15日", "active": "on", "deputies": [ours.pk, theirs.pk]}
+    response = client.post(reverse("admin:liaison_liaisonstation_change", args=[station.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert set(LiaisonStation.objects.get(pk=station.pk).deputies.all()) == {ours, theirs}
+    other = LiaisonStationFactory(region=township, name="城关镇西街联络点")
+    data["name"] = other.name
+    response = client.post(reverse("admin:liaison_liaisonstation_change", args=[other.pk]), data)
+    assert response.status_code == 200 and not other.deputies.exists()  # not offered on a new choice
+
+
+def test_the_deputy_lists_group_filter_offers_the_own_countys_groups(client, office_user, township, huaidian):
+    from tests.factories import ActivityGroupFactory, MembershipFactory
+
+    ours = MembershipFactory(deputy=DeputyFactory(residence=township), group__region=township,
+                             group__name="城关镇第一小组")
+    in_town = DeputyFactory(residence=township, name="李秀英")
+    ActivityGroupFactory(region=huaidian, name="槐店回族镇第一小组")
+    client.force_login(office_user)
+    response = client.get(reverse("admin:deputies_deputy_changelist"))
+    html = response.content.decode()
+    assert "城关镇第一小组" in html and "槐店回族镇第一小组" not in html
+    listed = client.get(reverse("admin:deputies_deputy_changelist"), {"group": ours.group_id}).context["cl"].result_list
+    assert list(listed) == [ours.deputy] and in_town not in listed
