@@ -28,8 +28,11 @@ def _duplicate_message(bulletin: Bulletin) -> str:
 
 
 def _check_issue_free(bulletin: Bulletin) -> None:
+    # Numbered per issuing region (each county and township has its own 第1期), as the
+    # constraints are; an issue of no region is numbered among those of no region.
     taken = Bulletin.objects.filter(series=bulletin.series, year=bulletin.year, number=bulletin.number,
-                                    is_supplement=bulletin.is_supplement).exclude(pk=bulletin.pk)
+                                    is_supplement=bulletin.is_supplement,
+                                    region=bulletin.region_id).exclude(pk=bulletin.pk)
     if taken.exists():
         raise ValidationError({"number": _duplicate_message(bulletin)})
 

@@ -183,10 +183,20 @@ def test_an_opinion_of_no_township_follows_its_deputy_before_its_station(
 
 
 def test_each_county_numbers_its_own_bulletins(county, shenqiu):
-    from bulletins.services import next_issue_number
+    import datetime as dt
 
-    BulletinFactory(region=county, year=2026, number=1)
-    BulletinFactory(region=shenqiu, year=2026, number=1, organ="沈丘县人大常委会代表工作委员会")  # no clash
+    from django.core.exceptions import ValidationError
+
+    from bulletins.services import bulletin_create, next_issue_number
+
+    def issue(region, organ):
+        return bulletin_create(series="代表工作", year=2026, number=1, region=region, organ=organ,
+                               issue_date=dt.date(2026, 3, 1), issued_on=dt.date(2026, 3, 1))
+
+    issue(county, "襄城县人大常委会代表工作委员会")
+    issue(shenqiu, "沈丘县人大常委会代表工作委员会")  # each county has its own 第1期
+    with pytest.raises(ValidationError, match="第1期已经存在"):
+        issue(shenqiu, "沈丘县人大常委会代表工作委员会")
     assert next_issue_number(series="代表工作", year=2026, region=county) == 2
     assert next_issue_number(series="代表工作", year=2026, region=shenqiu) == 2
     assert next_issue_number(series="代表工作", year=2026, region=None) == 1
