@@ -38,24 +38,26 @@ class OpinionAdmin(StaffAdmin):
     list_select_related = ("deputy", "group", "station", "region", "category")
     date_hierarchy = "submitted_at"
     inlines = [OpinionPhotoInline, OpinionEventInline]
-    # Status and its companions change through suggestions.workflow only.
-    readonly_fields = ("tracking_code", "status", "public_reply", "decline_reason", "forwarded_to", "due_date",
-                       "rating", "rating_remark", "rated_at", "entered_by", "submitted_at", "closed_at", "deputy",
-                       "station", "reception")
+    # Staff correct the category, the place's details and how to reach the resident. The rest is
+    # the resident's own (their words, call-back and consent: the call-back unmasks the phone for
+    # deputies) or the workflow's: status and its companions change through suggestions.workflow,
+    # the recipient through opinion_reassign (which writes the event and moves the notices), the
+    # township with the recipient.
+    editable = ("category", "place_detail", "resident_name", "resident_phone")
     fields = ("tracking_code", "channel", "deputy", "group", "station", "reception", "region", "place", "place_detail",
               "category",
               "content", "resident_name", "resident_phone", "callback_ok", "consent", "entered_by", "status",
               "public_reply", "decline_reason", "forwarded_to", "due_date", "rating", "rating_remark", "rated_at",
               "submitted_at", "closed_at")
+    readonly_fields = tuple(set(fields).difference(editable))
     autocomplete_fields = ()
-    raw_id_fields = ("group", "region", "place")
 
-    @admin.display(description=_("手机号码"))
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # As the staff pages: an opinion of no township is placed by its recipient.
         qs = admin.ModelAdmin.get_queryset(self, request)
         return qs if request.user.is_superuser else qs.filter(opinion_scope_q(request.user))
 
+    @admin.display(description=_("手机号码"))
     def masked_phone(self, obj: Opinion) -> str:
         return mask_phone(obj.resident_phone)
 

@@ -75,10 +75,14 @@ class SuggestionAdmin(ScopedBySuggestion, StaffAdmin):
     list_filter = ("status", "year", "period", "category", "key_supervision", "follow_up")
     search_fields = ("title", "lead_deputy__name")
     list_select_related = ("congress__region", "lead_deputy", "category")
-    readonly_fields = ("status", "seq", "decline_reason", "declined_as", "merged_into", "submitted_at",
-                       "registered_at", "closed_at", "evaluation_due", "entered_by", "fast_track", "follow_up")
+    # Only the category is corrected here. The number (congress, year, period, seq) is given at
+    # submission; the text and co-signers change in the draft only; the flags (重点督办, 公开,
+    # 跟踪办理) through suggestion_flag and the rest through the workflow, each writing its event.
+    readonly_fields = ("congress", "year", "period", "seq", "title", "content", "lead_deputy", "co_signers",
+                       "source_opinions", "region", "status", "complex", "small_matter", "fast_track",
+                       "decline_reason", "declined_as", "merged_into", "key_supervision", "key_leader", "public",
+                       "follow_up", "evaluation_due", "entered_by", "submitted_at", "registered_at", "closed_at")
     autocomplete_fields = ()
-    raw_id_fields = ("lead_deputy", "co_signers", "source_opinions", "congress", "region")
     inlines = (AssignmentInline, EventInline)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

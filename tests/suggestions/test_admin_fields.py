@@ -1,0 +1,43 @@
+"""The admin corrects details only: who an opinion goes to, a resident's choices, a suggestion's
+number and flags change through the services, which write their events."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from suggestions.models import Category, Opinion, Suggestion
+from tests.factories import ActivityGroupFactory, DeputyFactory, OpinionFactory, SuggestionFactory
+
+
+def test_the_opinion_admin_changes_details_not_the_recipient_or_the_residents_choices(client, office_user,
+                                                                                      township):
+    opinion = OpinionFactory(deputy=DeputyFactory(residence=township), region=township, callback_ok=False)
+    other = ActivityGroupFactory(region=township)
+    client.force_login(office_user)
+    url = reverse("admin:suggestions_opinion_change", args=[opinion.pk])
+    page = client.get(url).context["adminform"].form
+    assert set(page.fields) == {"category", "place_detail", "resident_name", "resident_phone"}
+    health = Category.objects.get(name="医疗卫生")
+    response = client.post(url, {"category": health.pk, "place_detail": "主街东头", "resident_name": "赵大娘",
+                                 "resident_phone": "13912345678", "group": other.pk, "callback_ok": "on",
+                                 "content": "改过的内容", "opinionphoto_set-TOTAL_FORMS": "0",
+                                 "opinionphoto_set-INITIAL_FORMS": "0", "events-TOTAL_FORMS": "0",
+                                 "events-INITIAL_FORMS": "0", "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"})
+    assert response.status_code == 302
+    opinion = Opinion.objects.get(pk=opinion.pk)
+    assert (opinion.category, opinion.place_detail) == (health, "主街东头")
+    assert opinion.group_id is None and not opinion.callback_ok and opinion.content != "改过的内容"
+
+
+def test_the_suggestion_admin_changes_the_category_only(client, office_user, county):
+    item = SuggestionFactory(congress__region=county)
+    client.force_login(office_user)
+    url = reverse("admin:suggestions_suggestion_change", args=[item.pk])
+    assert set(client.get(url).context["adminform"].form.fields) == {"category"}
+    health = Category.objects.get(name="医疗卫生")
+    response = client.post(url, {"category": health.pk, "year": 2030, "public": "on", "key_supervision": "on",
+                                 "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0",
+                                 "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"})
+    assert response.status_code == 302
+    item = Suggestion.objects.get(pk=item.pk)
+    assert item.category == health and item.year == 2026 and not item.public and not item.key_supervision
