@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from deputywork.xlsx import text_cell
 from liaison.models import Dispute
 from liaison.record import PerformanceRecord
 
@@ -54,7 +55,7 @@ def disputes_xlsx(disputes: Sequence[Dispute], *, title: str, subtitle: str = ""
         values = [n, d.found_on, d.category, d.parties, d.summary, "、".join(x.name for x in d.deputies.all()),
                   d.result, d.get_status_display(), d.closed_on, d.referred_to]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row + n, col, value)
+            cell = ws.cell(row + n, col, text_cell(value))
             cell.border, cell.alignment = BOX, WRAP
             if hasattr(value, "year"):
                 cell.number_format = "yyyy-mm-dd"
@@ -75,7 +76,7 @@ def records_xlsx(records: Sequence[PerformanceRecord], *, year: int) -> bytes:
     for n, record in enumerate(records, start=1):
         values = [n, record.deputy.name, record.deputy.employer_title, *[v for _, v in record.figures()]]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row + n, col, value)
+            cell = ws.cell(row + n, col, text_cell(value))
             cell.border = BOX
     out = io.BytesIO()
     wb.save(out)

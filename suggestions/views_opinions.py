@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from deputywork.figures import figures_sentence
 from deputywork.models import Region, RegionLevel, Role
 from deputywork.roles import is_office, role_required, sees_every_row, staff_required
+from deputywork.xlsx import text_row
 from liaison.privacy import mask_name, mask_phone
 from liaison.selectors import receptions_visible_to
 from suggestions.forms_opinions import (
@@ -324,28 +325,23 @@ def staff_export(request: HttpRequest) -> HttpResponse:
     ws = wb.create_sheet("群众意见")
     ws.append(EXPORT_HEADERS)
     for o in qs.iterator(chunk_size=500):
-        ws.append([
+        ws.append(text_row([
             o.tracking_code, timezone.localtime(o.submitted_at).strftime("%Y-%m-%d %H:%M"), o.get_channel_display(),
             o.deputy.name if o.deputy else "", o.group.name if o.group else "", o.station.name if o.station else "",
             o.region.name if o.region else "",
             o.place.name if o.place else "", o.place_detail, o.category.name if o.category else "",
-            _cell(o.content), _cell(o.resident_name),
+            o.content, o.resident_name,
             o.resident_phone if full_phone else mask_phone(o.resident_phone), "是" if o.callback_ok else "否",
             o.get_status_display(), o.forwarded_to.name if o.forwarded_to else "",
             o.due_date.isoformat() if o.due_date else "", "是" if o.is_overdue else "",
-            _cell(o.public_reply), _cell(o.decline_reason), o.get_rating_display(), _cell(o.rating_remark),
-        ])
+            o.public_reply, o.decline_reason, o.get_rating_display(), o.rating_remark,
+        ]))
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)
     name = f"群众意见-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _cell(text: str) -> str:
-    # A cell that starts with = + - @ would be a formula in Excel: keep residents' text as text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @staff_required

