@@ -78,7 +78,7 @@ def _message(opinions: list) -> tuple[str, str]:
         link = settings.SITE_BASE_URL + reverse("suggestions:inbox_detail", args=[o.pk])
         when = timezone.localtime(o.submitted_at)
         channel = o.get_channel_display()
-        lines.append(f"· {when:%m月%d日 %H:%M} 通过“{channel}”反映（查询码 {o.tracking_code}）：\n  {link}")
+        lines.append(f"· {when:%m月%d日 %H:%M} 通过“{channel}”反映：\n  {link}")
     if len(opinions) == 1:
         subject = "【代表工作平台】您收到一条新的群众意见"
     else:

@@ -124,16 +124,20 @@ def _apply_action(request: HttpRequest, opinion: Opinion, forms: dict[str, Any],
     return True
 
 
-def _detail_context(opinion: Opinion, *, show_resident: bool) -> dict[str, Any]:
+def _detail_context(opinion: Opinion, *, show_resident: bool, show_code: bool = True) -> dict[str, Any]:
     """The detail page's facts. The resident's name and phone are personal data (DESIGN.md: masked
     everywhere except to the staff who need them): whole for staff; for a deputy only when the
-    resident agreed to be called back, since a callback needs both; masked otherwise."""
+    resident agreed to be called back, since a callback needs both; masked otherwise.
+
+    The tracking code is the resident's key to their opinion's page, where they rate the answer:
+    a deputy sees it only for an opinion they entered themselves (to tell the resident), so that
+    nobody who handles an opinion can rate their own answer in the resident's name."""
     if show_resident:
         name, phone = opinion.resident_name, opinion.resident_phone
     else:
         name, phone = mask_name(opinion.resident_name), mask_phone(opinion.resident_phone)
     return {"opinion": opinion, "resident_name": name, "phone": phone, "events": opinion_events(opinion),
-            "photos": list(opinion.photos.all())}
+            "photos": list(opinion.photos.all()), "show_code": show_code}
 
 
 # --- the deputy's inbox ----------------------------------------------------------------------------
@@ -166,7 +170,8 @@ def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("suggestions:inbox_detail", pk=opinion.pk)
         if action not in forms:
             return redirect("suggestions:inbox_detail", pk=opinion.pk)
-    ctx = _detail_context(opinion, show_resident=opinion.callback_ok)
+    ctx = _detail_context(opinion, show_resident=opinion.callback_ok,
+                          show_code=opinion.entered_by_id == request.user.pk)
     ctx.update(forms=forms, suggestion_url=_suggestion_create_url())
     return render(request, "suggestions/opinions/portal/detail.html", ctx)
 

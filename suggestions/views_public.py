@@ -36,6 +36,8 @@ from suggestions.services_opinions import (
 )
 from suggestions.workflow import TransitionRefused
 
+# The rating is the resident's own word on the answer; whoever is logged in works on opinions.
+OFFICIALS_DO_NOT_RATE = "您已登录代表工作平台：评价只能由反映人本人提交，请退出登录后再试。"
 RATE_LIMITED_MESSAGE = "提交太频繁了，请稍后再试。如有急事，请直接联系代表或拨打联络站电话。"
 
 
@@ -199,7 +201,9 @@ def opinion_track(request: HttpRequest, code: str) -> HttpResponse:
             opinion_rate_check(ip=client_ip(request))
         except RateLimited:
             return too_many(request)
-        if rating_form.is_valid():
+        if request.user.is_authenticated:
+            error = OFFICIALS_DO_NOT_RATE
+        elif rating_form.is_valid():
             try:
                 opinion_rate(opinion=opinion, rating=rating_form.cleaned_data["rating"],
                              remark=rating_form.cleaned_data["remark"])

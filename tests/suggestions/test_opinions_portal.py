@@ -290,3 +290,31 @@ def test_export_keeps_a_residents_formula_as_text(client, office_user, zhang_opi
     place, content = sheet.cell(2, 9), sheet.cell(2, 11)
     assert place.data_type == "s" and place.value == "'" + zhang_opinion.place_detail
     assert content.data_type == "s" and content.value.startswith("'+86")
+
+
+def test_whoever_handles_an_opinion_cannot_rate_it_in_the_residents_name(client, deputy_user, zhang_opinion,
+                                                                          office_user):
+    opinion_transition(opinion=zhang_opinion, to="accepted", actor=office_user)
+    opinion_transition(opinion=zhang_opinion, to="answered", actor=office_user, public_reply="已疏通。")
+    client.force_login(deputy_user)
+    detail = client.get(reverse("suggestions:inbox_detail", args=[zhang_opinion.pk])).content.decode()
+    assert zhang_opinion.tracking_code not in detail  # sent by the resident: the code is theirs
+    track = reverse("suggestions:opinion_track", args=[zhang_opinion.tracking_code])
+    page = client.post(track, {"rating": "satisfied"}).content.decode()
+    zhang_opinion.refresh_from_db()
+    assert zhang_opinion.rating == "" and "只能由反映人本人提交" in page
+    client.logout()
+    client.post(track, {"rating": "basic"})
+    zhang_opinion.refresh_from_db()
+    assert zhang_opinion.rating == "basic"
+
+
+def test_a_deputy_sees_the_code_of_an_opinion_they_entered(client, deputy_user):
+    client.force_login(deputy_user)
+    response = client.post(reverse("suggestions:inbox_new"), {
+        "content": "张大爷电话反映：北关村主街路灯坏了半个月，晚上出行不便。", "channel": "phone",
+        "resident_name": "张大爷", "resident_phone": "", "consent": "on"}, follow=True)
+    opinion = Opinion.objects.get(entered_by=deputy_user)
+    assert response.status_code == 200 and opinion.tracking_code in response.content.decode()
+    detail = client.get(reverse("suggestions:inbox_detail", args=[opinion.pk])).content.decode()
+    assert opinion.tracking_code in detail
