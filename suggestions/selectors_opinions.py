@@ -39,14 +39,15 @@ def deputy_of(user: User) -> Deputy | None:
 
 def opinions_for_deputy(*, user: User) -> QuerySet[Opinion]:
     """Opinions sent to this user's deputy, to a group they currently belong to, or to a station
-    they are stationed at (when the resident did not name one deputy there)."""
+    they are stationed at. A group's or a station's opinion is its members' while no one deputy
+    has it (the resident named one, or staff reassigned it to one)."""
     deputy = deputy_of(user)
     if deputy is None:
         return Opinion.objects.none()
     groups = Membership.objects.filter(deputy=deputy, ended_on__isnull=True).values("group_id")
     stations = LiaisonStation.deputies.through.objects.filter(deputy=deputy).values("liaisonstation_id")
     unread = OpinionNotice.objects.filter(user=user, opinion=OuterRef("pk"), read_at__isnull=True)
-    mine = Q(deputy=deputy) | Q(group__in=groups) | Q(deputy__isnull=True, station__in=stations)
+    mine = Q(deputy=deputy) | Q(deputy__isnull=True, group__in=groups) | Q(deputy__isnull=True, station__in=stations)
     qs = Opinion.objects.filter(mine).select_related(*_LIST_RELATED)
     return _with_overdue(qs.annotate(unread=Exists(unread)))
 

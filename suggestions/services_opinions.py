@@ -510,7 +510,7 @@ def _recipients(opinion: Opinion) -> list[int]:
         # The public form loads the deputy with their user (and keeps both current in its cache).
         if opinion.deputy.user.is_active:
             found.add(opinion.deputy.user_id)
-    if opinion.group_id:
+    if opinion.group_id and not opinion.deputy_id:
         found.update(opinion.group.memberships.filter(ended_on__isnull=True, deputy__user__is_active=True)
                      .values_list("deputy__user_id", flat=True))
     if opinion.station_id and not opinion.deputy_id:

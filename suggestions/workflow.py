@@ -37,7 +37,8 @@ class TransitionRefused(Exception):
 
 
 def may_handle(user: User, opinion: Opinion) -> bool:
-    """Staff in scope, the deputy it was sent to, or a current member of its group."""
+    """Staff in scope, the deputy it was sent to, or (while no one deputy has it) a current member
+    of its group or a deputy of its station."""
     if is_staff_member(user):
         return sees_every_row(user) or region_within_scope(user, opinion.placed_in)
     deputy = getattr(user, "deputy", None) if user.is_authenticated else None
@@ -47,7 +48,8 @@ def may_handle(user: User, opinion: Opinion) -> bool:
         return True
     if opinion.station_id and not opinion.deputy_id and opinion.station.deputies.filter(pk=deputy.pk).exists():
         return True
-    return bool(opinion.group_id and opinion.group.memberships.filter(deputy=deputy, ended_on__isnull=True).exists())
+    return bool(opinion.group_id and not opinion.deputy_id
+                and opinion.group.memberships.filter(deputy=deputy, ended_on__isnull=True).exists())
 
 
 def opinion_transition(*, opinion: Opinion, to: str, actor: User | None, note: str = "",

@@ -318,3 +318,19 @@ def test_a_deputy_sees_the_code_of_an_opinion_they_entered(client, deputy_user):
     assert response.status_code == 200 and opinion.tracking_code in response.content.decode()
     detail = client.get(reverse("suggestions:inbox_detail", args=[opinion.pk])).content.decode()
     assert opinion.tracking_code in detail
+
+
+def test_a_group_opinion_reassigned_to_one_deputy_leaves_the_groups_inbox(client, office_user, deputy_user,
+                                                                          colleague_user, group_with_members):
+    from suggestions.services_opinions import opinion_reassign
+
+    opinion = OpinionFactory(group=group_with_members, region=group_with_members.region)
+    client.force_login(colleague_user)  # a member of the group
+    detail = reverse("suggestions:inbox_detail", args=[opinion.pk])
+    assert client.get(detail).status_code == 200
+    opinion_reassign(opinion=opinion, deputy=deputy_user.deputy, actor=office_user)
+    assert client.get(detail).status_code == 404
+    with pytest.raises(TransitionRefused):
+        opinion_transition(opinion=opinion, to="accepted", actor=colleague_user)
+    client.force_login(deputy_user)
+    assert client.get(detail).status_code == 200
