@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import json
 import logging
 import re
@@ -164,6 +165,17 @@ def _digest(value: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:24]
 
 
+def _sender_network(ip: str) -> str:
+    """What the per-address limit counts: an IPv4 address, or an IPv6 address's /64, since one
+    phone or home line holds a whole /64 and may take a new address in it for every post."""
+    if ":" not in ip:
+        return ip
+    try:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    except ValueError:
+        return ip
+
+
 def opinion_rate_check(*, ip: str, phone: str = "", read: Sequence[str] = ()) -> dict:
     """Raise RateLimited when this address or phone has sent too much (settings.OPINION_RATE_LIMITS).
 
@@ -174,7 +186,7 @@ def opinion_rate_check(*, ip: str, phone: str = "", read: Sequence[str] = ()) ->
     if getattr(settings, "OPINION_RATE_LIMIT_ENABLED", True):
         if ip:
             ip_limit, ip_window = limits.get("ip", (10, 60))
-            checks.append((f"ip:{_digest(ip)}", ip_window, ip_limit))
+            checks.append((f"ip:{_digest(_sender_network(ip))}", ip_window, ip_limit))
         if phone:
             phone_limit, phone_window = limits.get("phone", (5, 3600))
             checks.append((f"phone:{_digest(phone)}", phone_window, phone_limit))

@@ -167,6 +167,16 @@ def test_hundred_posts_from_one_address_in_a_minute_get_429(client, deputy_user)
     assert Opinion.objects.count() == 10
 
 
+def test_an_ipv6_line_is_limited_as_one_address_whatever_address_it_takes_in_its_64(client, deputy_user):
+    codes = [client.post(form_url(deputy_user.deputy), form_data(content=f"第{i}次：村口垃圾池好几天没人清运了。",
+                                                                resident_phone="", callback_ok=None),
+                         REMOTE_ADDR=f"2409:8a4c:1d2e:7f30::{i + 1:x}").status_code for i in range(12)]
+    assert codes == [302] * 10 + [429] * 2
+    other_line = client.post(form_url(deputy_user.deputy), form_data(content="另一户：村口垃圾池好几天没人清运了。"),
+                             REMOTE_ADDR="2409:8a4c:1d2e:7f31::1")
+    assert other_line.status_code == 302
+
+
 def test_rate_limit_per_phone_holds_across_addresses(client, deputy_user):
     codes = [client.post(form_url(deputy_user.deputy), form_data(content=f"第{i}次：校车接送时间太早，孩子没吃早饭。"),
                          REMOTE_ADDR=f"10.0.0.{i}").status_code for i in range(7)]
