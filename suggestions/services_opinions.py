@@ -257,11 +257,14 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
                    category: Category | None = None, place: Region | None = None, place_detail: str = "",
                    resident_name: str = "", resident_phone: str = "", callback_ok: bool = False,
                    consent: bool = False, channel: str = Channel.QR, entered_by: User | None = None,
-                   photos: list[bytes] | None = None, sender: str = "") -> Submitted:
+                   photos: list[bytes] | None = None, sender: str = "",
+                   township: Region | None = None) -> Submitted:
     """Store a resident's opinion (or return the one a double tap already stored).
 
     `sender` identifies who pressed the button (the client address, or the entering user)
-    for the duplicate check; it is hashed into the fingerprint and not stored. Photos are
+    for the duplicate check; it is hashed into the fingerprint and not stored. The opinion is
+    filed under the township of `place`, else `township` (a station's, for what its register
+    recorded), else the recipient's. Photos are
     JPEG bytes from `deputies.services.image_reencode`. Notifies the deputy (or the group's members,
     or the station's deputies) in the portal; `manage.py send_notices` mails them from there.
     """
@@ -271,7 +274,7 @@ def opinion_submit(*, content: str, deputy: Deputy | None = None, group: Activit
     fingerprint = opinion_fingerprint(content=content, deputy_id=deputy.pk if deputy else None,
                                       group_id=group.pk if group else None, phone=resident_phone, sender=sender,
                                       station_id=station.pk if station else None)
-    region = township_of(place) or opinion_target_region(deputy=deputy, group=group, station=station)
+    region = township_of(place) or township or opinion_target_region(deputy=deputy, group=group, station=station)
     region = township_of(region)
     relations = {name: value for name, value in (("deputy", deputy), ("group", group), ("station", station),
                                                  ("reception", reception), ("region", region), ("place", place),
@@ -651,6 +654,8 @@ def opinion_from_reception(*, entry: ReceptionEntry, actor: User) -> Opinion:
             reception=locked, category=_category_for_reception(ReceptionCategory(locked.category).label),
             resident_name=locked.visitor_name, resident_phone=phone if re.fullmatch(MOBILE_REGEX, phone) else "",
             consent=False, channel=Channel.RECEPTION, entered_by=actor, sender=f"reception:{locked.uid}",
+            # Where the resident came: the station's township, not where its first deputy lives.
+            township=township_of(locked.station.region),
         )
         opinion = submitted.opinion
         note = f"{locked.date:%Y-%m-%d} {locked.station.name}接待登记"

@@ -135,3 +135,13 @@ def test_pending_receptions_page_is_scoped_and_converts_the_ticked_ones(client, 
     assert "已将2条接待登记转为群众意见" in response.content.decode()
     assert Opinion.objects.filter(reception__in=entries[:2]).count() == 2
     assert client.get(url).content.decode().count('name="entry"') == 3
+
+
+def test_a_stations_register_entry_is_filed_under_the_stations_township(other_township, deputy_user,
+                                                                         other_township_user):
+    # 库庄镇's station is served by a deputy living in 城关镇 (as county officials often are): its
+    # clerk converts its register, and the opinion is 库庄镇's.
+    station = LiaisonStationFactory(name="库庄镇代表联络站", region=other_township)
+    station.deputies.add(deputy_user.deputy)
+    opinion = opinion_from_reception(entry=_entry(station, deputy_user.deputy), actor=other_township_user)
+    assert opinion.region == other_township and opinion.status == "answered"
