@@ -429,14 +429,18 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 
 def public_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(sel.public_results(), 20).get_page(request.GET.get("page"))
+    for item in page:  # a number or an ID in a title is masked here too (names on the item's page)
+        item.public_title = sel.mask_personal_text(item.title)
     return render(request, "suggestions/suggestions/public_list.html", {"page": page})
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(sel.public_results(), pk=pk)
     reply = sel.latest_reply(item)
-    return render(request, "suggestions/suggestions/public_detail.html",
-                  {"item": item, "reply": reply, "reply_text": sel.public_reply_text(item, reply) if reply else ""})
+    names = sel.resident_names(item)
+    return render(request, "suggestions/suggestions/public_detail.html", {
+        "item": item, "title": sel.mask_personal_text(item.title, names), "reply": reply,
+        "reply_text": sel.public_reply_text(item, reply, names) if reply else ""})
 
 
 # --- downloads (private storage) ------------------------------------------------------------------

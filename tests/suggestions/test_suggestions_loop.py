@@ -127,3 +127,10 @@ def test_the_seed_tells_the_story_from_residents_opinions_to_a_public_result(cli
     assert item.replies.last().reply_class.code in public
     assert not any(o.resident_name and o.resident_name in public for o in sources)
     assert not any(o.resident_phone and o.resident_phone in public for o in sources)
+    # A title naming a resident or a phone (as a deputy may write one) is masked on both pages.
+    name = next(o.resident_name for o in sources if o.resident_name)
+    Suggestion.objects.filter(pk=item.pk).update(title=f"关于{name}（13912345678）家门前排水沟改造的建议")
+    public = client.get(reverse("suggestions:public_detail", args=[item.pk])).content.decode()
+    listing = client.get(reverse("suggestions:public_list")).content.decode()
+    assert name not in public and "13912345678" not in public and "139****5678" in public
+    assert "13912345678" not in listing and "139****5678" in listing
