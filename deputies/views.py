@@ -10,9 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -45,14 +44,20 @@ def _url_if_installed(name: str, token: str) -> str | None:
 
 
 def _public_page(request: HttpRequest, key: str, render: Callable[[], str]) -> HttpResponse:
-    """A public QR page: from the cache for a visitor without a session (see public_cache)."""
-    html = public_cache.cached(key, render) if public_cache.is_plain_visitor(request) else render()
-    response = HttpResponse(html)
+    """A public QR page: from the cache for a visitor without a session (see public_cache).
+
+    Shared caches may keep it five minutes; a page rendered for a logged-in user (their name,
+    menu and a form token in it) is theirs alone."""
+    plain = public_cache.is_plain_visitor(request)
+    response = HttpResponse(public_cache.cached(key, render) if plain else render())
+    if plain:
+        patch_cache_control(response, public=True, max_age=300)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
     return response
 
 
-@cache_control(public=True, max_age=300)
 def public_deputy(request: HttpRequest, token: str) -> HttpResponse:
     def render() -> str:
         deputy = selectors.deputy_public(token)
@@ -69,7 +74,6 @@ def public_deputy(request: HttpRequest, token: str) -> HttpResponse:
     return _public_page(request, f"deputy:{token}", render)
 
 
-@cache_control(public=True, max_age=300)
 def public_group(request: HttpRequest, token: str) -> HttpResponse:
     def render() -> str:
         group = selectors.group_public(token)

@@ -329,3 +329,14 @@ def test_admin_poster_batches_name_each_countys_office_in_a_fixed_number_of_quer
         response = admin_client.post(groups, {"action": "download_posters", "_selected_action": chosen})
     footers = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
     assert len(footers) == 6 and sum("沈丘县人大常委会" in text for text in footers) == 3
+
+
+def test_a_public_page_rendered_for_a_logged_in_user_is_not_for_shared_caches(client, chengguan_deputy,
+                                                                             office_user):
+    url = f"/p/d/{chengguan_deputy.public_token}/"
+    response = client.get(url)
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    client.force_login(office_user)
+    response = client.get(url)
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
