@@ -195,10 +195,14 @@ def assignment_set_deadline(*, assignment: Assignment, deadline: dt.date, actor:
     due = add_working_days(deadline, 0)
     if due.date < assignment.assigned_on:
         raise TransitionRefused("办理期限不能早于交办日期。")
-    assignment.deadline, assignment.deadline_estimated = due.date, due.estimated
-    assignment.save(update_fields=["deadline", "deadline_estimated"])
-    record_event(suggestion=assignment.suggestion, actor=actor, action="调整办理期限",
-                 note=f"{assignment.unit.name}：{due.date:%Y-%m-%d}")
+    with transaction.atomic():
+        _in_unit_hands(assignment, "调整办理期限")
+        if not Assignment.objects.select_for_update().get(pk=assignment.pk).active:
+            raise TransitionRefused("该交办已经转办，不能调整办理期限。")
+        assignment.deadline, assignment.deadline_estimated = due.date, due.estimated
+        assignment.save(update_fields=["deadline", "deadline_estimated"])
+        record_event(suggestion=assignment.suggestion, actor=actor, action="调整办理期限",
+                     note=f"{assignment.unit.name}：{due.date:%Y-%m-%d}")
     return assignment
 
 
@@ -209,6 +213,7 @@ def assignment_transfer(*, assignment: Assignment, unit: HandlingUnit, actor: Us
         item = Suggestion.objects.select_for_update().get(pk=assignment.suggestion_id)
         if not staff_may_handle(actor, item):
             raise TransitionRefused("承办单位不能自行转办，请向代表工委申请退回。")
+        _in_unit_hands(assignment, "转办")
         old = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if not old.active:
             raise TransitionRefused("该交办已经转办。")
@@ -238,9 +243,13 @@ def assignment_request_return(*, assignment: Assignment, reason: str, actor: Use
     window = SuggestionPolicy.current().return_window_days
     if working_days_between(assignment.assigned_on, today()).days > window:
         raise TransitionRefused(f"交办后{window}个工作日内才能申请退回，已超过期限。")
-    if assignment.return_requests.filter(accepted__isnull=True).exists():
-        raise TransitionRefused("已有一份退回申请等待处理。")
     with transaction.atomic():
+        _in_unit_hands(assignment, "申请退回")
+        # Locked first: two requests sent at once leave one, and the second is told so.
+        if not Assignment.objects.select_for_update().get(pk=assignment.pk).active:
+            raise TransitionRefused("该交办已经转办，不能申请退回。")
+        if assignment.return_requests.filter(accepted__isnull=True).exists():
+            raise TransitionRefused("已有一份退回申请等待处理。")
         req = ReturnRequest.objects.create(assignment=assignment, reason=reason.strip(), requested_by=actor)
         record_event(suggestion=assignment.suggestion, actor=actor, action="申请退回",
                      note=f"{assignment.unit.name}：{reason.strip()}")
@@ -274,12 +283,13 @@ def return_decide(*, request: ReturnRequest, accept: bool, actor: User, new_unit
 
 # --- the units ----------------------------------------------------------------------------------
 
-def _in_unit_hands(assignment: Assignment) -> Suggestion:
-    """Lock the item and check it is with the units (交办 or 办理中): nothing is recorded on a closed
-    item, one waiting for evaluation, or one not assigned yet. Call inside `atomic()`."""
+def _in_unit_hands(assignment: Assignment, doing: str = "登记") -> Suggestion:
+    """Lock the item and check it is with the units (交办 or 办理中): nothing is recorded, passed on
+    or given a new deadline on a closed item, one waiting for evaluation, or one not assigned yet.
+    Call inside `atomic()`."""
     item = Suggestion.objects.select_for_update().get(pk=assignment.suggestion_id)
     if item.status not in (S.ASSIGNED, S.IN_PROGRESS):
-        raise TransitionRefused(f"该建议当前状态为“{S(item.status).label}”，不在承办单位办理中，不能登记。")
+        raise TransitionRefused(f"该建议当前状态为“{S(item.status).label}”，不在承办单位办理中，不能{doing}。")
     return item
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from deputywork.workdays import add_working_days, is_working_day
 from suggestions import services_suggestions as svc
-from suggestions.models import Assignment, ReplyClass, Suggestion, SuggestionEvent
+from suggestions.models import Assignment, ReplyClass, ReturnRequest, Suggestion, SuggestionEvent
 from suggestions.suggestion_workflow import TransitionRefused
 from tests.factories import CongressFactory, SuggestionFactory
 from tests.races import meet_at, run_in_threads
@@ -143,6 +143,20 @@ def test_unit_cannot_pass_an_item_on_but_may_ask_to_return_it(people):
     a.refresh_from_db()
     new = item.assignments.get(active=True)
     assert not a.active and new.unit == other and new.role == "lead"
+
+
+def test_an_item_out_of_the_units_hands_is_not_transferred_returned_or_given_a_new_deadline(people):
+    item = at("replied", people)
+    a = item.assignments.get()
+    other, _ = unit_with_login("jiaotong", "襄城县交通运输局")
+    with pytest.raises(TransitionRefused, match="“已答复”，不在承办单位办理中，不能转办"):
+        svc.assignment_transfer(assignment=a, unit=other, actor=people["office"])
+    with pytest.raises(TransitionRefused, match="不能申请退回"):
+        svc.assignment_request_return(assignment=a, reason="属于交通部门职责。", actor=people["unit_user"])
+    with pytest.raises(TransitionRefused, match="不能调整办理期限"):
+        svc.assignment_set_deadline(assignment=a, deadline=a.deadline + dt.timedelta(days=30), actor=people["office"])
+    assert list(item.assignments.values_list("unit", "active")) == [(a.unit_id, True)]
+    assert not ReturnRequest.objects.exists()
 
 
 def test_return_request_after_seven_working_days_is_refused(people):
@@ -409,7 +423,6 @@ def test_the_second_clerks_assign_through_the_page_is_told_it_was_assigned(clien
 def test_two_staff_deciding_one_return_request_at_once_decide_it_once(county, people, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL row locks")
-    from suggestions.models import ReturnRequest
     from tests.factories import UserFactory
 
     item = at("assigned", people)
