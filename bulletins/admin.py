@@ -18,8 +18,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bulletins import selectors, services
-from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin
-from deputywork.admin_base import StaffAdmin, StaffInlineMixin
+from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin, BulletinEvent
+from deputywork.admin_base import ReadOnlyInline, StaffAdmin, StaffInlineMixin
 from deputywork.fonts import CJKFontMissing
 from deputywork.models import RegionLevel
 from deputywork.roles import region_within_scope, sees_every_row
@@ -104,13 +104,19 @@ class ImportForm(forms.Form):
         return data
 
 
+class BulletinEventInline(ReadOnlyInline):
+    model = BulletinEvent
+    fields = ("at", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+
 @admin.register(Bulletin)
 class BulletinAdmin(StaffAdmin):
     region_paths = ("region",)
     list_display = ["__str__", "issue_date", "organ", "status", "links"]
     list_filter = ["status", "year", "series"]
     search_fields = ["series", "organ", "special_column", "articles__title"]
-    inlines = [ArticleInline]
+    inlines = [ArticleInline, BulletinEventInline]
     actions = ["publish", "unpublish"]
     autocomplete_fields = ["region"]
     readonly_fields = ["status", "published_at", "published_by"]
@@ -218,8 +224,12 @@ class BulletinAdmin(StaffAdmin):
     @admin.action(description=_("撤回为草稿（以便修改）"))
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         for bulletin in queryset:
-            services.bulletin_unpublish(bulletin=bulletin)
-        self.message_user(request, _("已撤回为草稿。"), messages.SUCCESS)
+            try:
+                services.bulletin_unpublish(bulletin=bulletin, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{bulletin}：{'；'.join(exc.messages)}", messages.WARNING)
+            else:
+                self.message_user(request, _("%s 已撤回为草稿。") % bulletin, messages.SUCCESS)
 
 
 class ImageInline(BulletinInlineMixin, admin.TabularInline):

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from deputywork.models import Region
+from deputywork.models import EventBase, Region
 
 DEFAULT_SERIES = "代表工作"
 
@@ -93,6 +93,17 @@ class Bulletin(models.Model):
     def file_stem(self) -> str:
         kind = "zk" if self.is_supplement else ""
         return f"{self.series}-{self.year}-{kind}{self.number:02d}"
+
+
+class BulletinEvent(EventBase):
+    """印发 and 撤回: who issued or withdrew the issue, and when (the issue keeps the last 印发 only)."""
+
+    statuses = BulletinStatus
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("简报记录")
+        verbose_name_plural = _("简报记录")
 
 
 class Article(models.Model):

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bulletins import pdf, rendering, text
-from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin, BulletinStatus
+from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin, BulletinEvent, BulletinStatus
 from deputywork.models import Region, User
 
 BULLETIN_FIELDS = ("series", "year", "number", "is_supplement", "running_number", "organ", "region", "issue_date",
@@ -195,15 +195,26 @@ def bulletin_publish(*, bulletin: Bulletin, actor: User | None, render: bool = T
         bulletin.published_at = timezone.now()
         bulletin.published_by = actor
         bulletin.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+        BulletinEvent.objects.create(bulletin=bulletin, actor=actor, from_status=BulletinStatus.DRAFT,
+                                     to_status=BulletinStatus.PUBLISHED, note="印发")
     if render:
         bulletin_pdf(bulletin=bulletin)
     return bulletin
 
 
-def bulletin_unpublish(*, bulletin: Bulletin) -> Bulletin:
-    """Back to draft for a correction: the figures are counted afresh at the next publication."""
+def bulletin_unpublish(*, bulletin: Bulletin, actor: User | None, note: str = "") -> Bulletin:
+    """Back to draft for a correction: the figures are counted afresh at the next publication.
+    The event keeps who withdrew it, and when it had been issued."""
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if bulletin.status != BulletinStatus.PUBLISHED:
+            raise ValidationError("这一期还是草稿，无需撤回。")
+        issued = timezone.localtime(bulletin.published_at)
+        BulletinEvent.objects.create(
+            bulletin=bulletin, actor=actor, from_status=BulletinStatus.PUBLISHED, to_status=BulletinStatus.DRAFT,
+            note=f"撤回修改（{issued:%Y-%m-%d %H:%M}印发）" + (f"：{note}" if note else ""),
+            data={"published_at": bulletin.published_at.isoformat(),
+                  "published_by": bulletin.published_by_id})
         bulletin.articles.update(stats_frozen=None)
         bulletin.status = BulletinStatus.DRAFT
         bulletin.published_at = None

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import ActivityGroup, Deputy, new_public_token
-from deputywork.models import Region
+from deputywork.models import EventBase, Region
 
 
 class StationKind(models.TextChoices):
@@ -99,38 +99,6 @@ class ActivityDay(models.Model):
     @property
     def publish_deadline(self) -> dt.date:
         return self.date - dt.timedelta(days=PUBLISH_DAYS_AHEAD)
-
-
-class EventBase(models.Model):
-    """An append-only row: who moved a record from one status to another, when and why."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=12)
-    note = models.CharField(_("说明"), max_length=300, blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-
-    statuses: type[models.TextChoices]  # the record's statuses, for their Chinese labels
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_label or '—'} → {self.to_label}"
-
-    def _label(self, value: str) -> str:
-        return str(self.statuses(value).label) if value in self.statuses.values else value
-
-    @property
-    def from_label(self) -> str:
-        return self._label(self.from_status)
-
-    @property
-    def to_label(self) -> str:
-        return self._label(self.to_status)
 
 
 class ActivityDayEvent(EventBase):

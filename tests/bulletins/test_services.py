@@ -127,10 +127,18 @@ def test_unpublish_returns_to_draft_and_thaws_the_figures(db, office_user, fake_
     services.article_create(bulletin=bulletin, title="甲", body="正文。", stats_start=dt.date(2024, 1, 1),
                             stats_end=dt.date(2024, 2, 1))
     services.bulletin_publish(bulletin=bulletin, actor=office_user, render=False)
-    services.bulletin_unpublish(bulletin=bulletin)
+    issued = Bulletin.objects.get(pk=bulletin.pk).published_at
+    services.bulletin_unpublish(bulletin=bulletin, actor=office_user, note="统计口径有误")
     bulletin.refresh_from_db()
-    assert bulletin.status == BulletinStatus.DRAFT
+    assert bulletin.status == BulletinStatus.DRAFT and bulletin.published_at is None
     assert bulletin.articles.get().stats_frozen is None
+    # Who issued and who withdrew it, and when it had been issued, stay on record.
+    events = list(bulletin.events.values_list("from_status", "to_status", "actor", "note", "data"))
+    assert [e[:3] for e in events] == [("draft", "published", office_user.pk), ("published", "draft", office_user.pk)]
+    assert "统计口径有误" in events[1][3] and events[1][4]["published_at"] == issued.isoformat()
+    with pytest.raises(ValidationError, match="还是草稿"):
+        services.bulletin_unpublish(bulletin=bulletin, actor=office_user)
+    assert bulletin.events.count() == 2
 
 
 def test_demo_seed_is_idempotent(db, capsys):
