@@ -38,6 +38,7 @@ from deputies.models import (
     CongressLevel,
     Deputy,
     Education,
+    EndReason,
     Gender,
     GroupRole,
     Mandate,
@@ -372,13 +373,17 @@ class _Lookups:
                 self.people_in_scope.update(
                     deputies_visible_to(user).filter(id__in=ids[i:i + 2000]).values_list("id", flat=True))
         self.seats: dict[tuple[int, int], tuple[int, str]] = {}
+        # Seats that ended (resigned, removed, moved away …): an import never brings one back.
+        self.ended_seats: dict[tuple[int, int], str] = {}
         self.memberships: dict[tuple[int, int], tuple[int, str]] = {}
         for i in range(0, len(ids), 2000):
             chunk = ids[i:i + 2000]
-            for mid, did, cid, district in Mandate.objects.filter(
-                deputy_id__in=chunk, status=MandateStatus.ACTIVE
-            ).values_list("id", "deputy_id", "congress_id", "electoral_district"):
-                self.seats[(did, cid)] = (mid, district)
+            for mid, did, cid, district, status, reason in Mandate.objects.filter(deputy_id__in=chunk).values_list(
+                    "id", "deputy_id", "congress_id", "electoral_district", "status", "end_reason"):
+                if status == MandateStatus.ACTIVE:
+                    self.seats[(did, cid)] = (mid, district)
+                else:
+                    self.ended_seats[(did, cid)] = reason
             for mid, did, gid, role in Membership.objects.filter(
                 deputy_id__in=chunk, ended_on__isnull=True
             ).values_list("id", "deputy_id", "group_id", "role"):
@@ -466,6 +471,13 @@ def check(dataset: tablib.Dataset, *, user: Any = None) -> RosterResult:
             # The row's own residence may lie in the township; the person it would overwrite does not.
             row.errors.append(f"姓名和出生年月与一位不在{scope_name(user)}的代表相同，不能导入；"
                               "如是同一人，请联系其所在地的人大常委会代表工委")
+            continue
+        if existing and (existing["id"], row.congress_id) in lookups.ended_seats \
+                and (existing["id"], row.congress_id) not in lookups.seats:
+            reason = lookups.ended_seats[(existing["id"], row.congress_id)]
+            label = EndReason(reason).label if reason in EndReason.values else "终止"
+            row.errors.append(f"该代表在这一届人大的代表资格已终止（{label}），导入不能恢复；"
+                              "如确已重新当选，请在代表页面新增代表资格")
             continue
         if existing:
             row.deputy_id = existing["id"]

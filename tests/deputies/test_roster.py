@@ -61,6 +61,19 @@ def test_reimport_updates_instead_of_duplicating(setup):
     assert Deputy.objects.get(name="张建国").employer_title == "襄城县库庄镇党委书记"
 
 
+def test_an_old_roster_does_not_bring_back_a_seat_that_ended(setup):
+    services.roster_import(dataset=dataset(GOOD))
+    seat = Mandate.objects.get(deputy__name="张建国")
+    services.mandate_end(mandate=seat, ended_on=dt.date(2026, 3, 1), reason="resigned", note="本人辞职")
+    preview = services.roster_preview(dataset=dataset(GOOD))
+    assert not preview.ok
+    (bad,) = [row for row in preview.rows if row.errors]
+    assert bad.name == "张建国" and "代表资格已终止（辞职）" in bad.errors[0]
+    assert not services.roster_import(dataset=dataset(GOOD)).written
+    assert Mandate.objects.filter(deputy__name="张建国", status="active").count() == 0
+    assert not Membership.objects.filter(deputy__name="张建国", ended_on__isnull=True).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_roster_confirmed_twice_at_once_adds_each_person_once(setup, monkeypatch):
     if connection.vendor != "postgresql":
