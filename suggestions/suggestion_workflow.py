@@ -120,8 +120,11 @@ def _refuse_unless_ready(locked: Suggestion, current: str, to: str, changes: dic
         # The target locked and read afresh: a clerk merging it elsewhere, or declining it, at the
         # same moment must not leave this item merged into an item that is set aside.
         target = Suggestion.objects.select_for_update().get(pk=target.pk)
-        if target.status in (S.DRAFT, S.NOT_REGISTERED, S.MERGED):
-            raise TransitionRefused("只能并入已提交或已立案办理的建议。")
+        # Not into one already answered either: the merged item's deputies are told when the
+        # main item is answered, and would never hear of it.
+        if target.status not in (S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS):
+            raise TransitionRefused(f"只能并入尚未答复的建议（已提交、已立案、已交办或办理中），"
+                                    f"所选建议当前状态为“{S(target.status).label}”。")
     if to == S.REPLIED and not Consultation.objects.filter(
         assignment__suggestion=locked, assignment__active=True, assignment__role="lead"
     ).exists():

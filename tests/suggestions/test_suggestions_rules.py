@@ -187,6 +187,13 @@ def merged_twin(people, into, username="wang", name="王志强"):
     return twin, other_user
 
 
+def test_an_item_is_not_merged_into_one_already_answered(people):
+    main = at("replied", people)
+    with pytest.raises(TransitionRefused, match="只能并入尚未答复的建议.*“已答复”"):
+        merged_twin(people, main)
+    assert not Suggestion.objects.filter(merged_into=main).exists()
+
+
 def test_merged_item_deputies_read_the_main_reply(client, people, django_capture_on_commit_callbacks):
     main = at("in_progress", people)
     twin, wang = merged_twin(people, main)
