@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.functional import cached_property
+
+
+def private_storage() -> Storage:
+    """For a model field: the "private" storage of STORAGES."""
+    return storages["private"]
 
 
 class PrivateStorage(FileSystemStorage):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import ActivityGroup, Deputy, new_public_token
 from deputywork.models import EventBase, Region
+from deputywork.storage import private_storage
 
 
 class StationKind(models.TextChoices):
@@ -230,7 +231,8 @@ class Participation(models.Model):
 
 class ActivityPhoto(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("照片"), upload_to="liaison/photos/%Y/%m/")
+    # Residents are in these pictures: kept privately, shown to staff by liaison.views.activity_photo.
+    image = models.ImageField(_("照片"), upload_to="liaison/photos/%Y/%m/", storage=private_storage)
     caption = models.CharField(_("说明"), max_length=100, blank=True)
 
     class Meta:

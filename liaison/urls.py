@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/activity-days/<int:pk>/", views.staff_day, name="staff_day"),
     path("staff/activities/", views.staff_activities, name="staff_activities"),
     path("staff/activities/<int:pk>/", views.staff_activity, name="staff_activity"),
+    path("staff/activities/photos/<int:pk>/", views.activity_photo, name="activity_photo"),
     path("staff/receptions/", views.staff_receptions, name="staff_receptions"),
     path("staff/receptions/new/", views.staff_reception_new, name="staff_reception_new"),
     path("staff/disputes/", views.staff_disputes, name="staff_disputes"),

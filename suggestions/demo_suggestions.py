@@ -5,6 +5,7 @@ state for whatever demo deputies exist. Idempotent: units by (region, name), ite
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -91,8 +92,9 @@ def _lead_deputies(congress: Congress) -> list[Deputy]:
 
 
 def _walk(item: Suggestion, stage: str, reply_code: str, unit: HandlingUnit | None, unit_user: User,
-          main: Suggestion | None) -> None:
-    """Move a fresh draft to `stage` through the services, as the people concerned would."""
+          main: Suggestion | None, on_registered: Callable[[], None] | None = None) -> None:
+    """Move a fresh draft to `stage` through the services, as the people concerned would
+    (`on_registered` runs once it is registered: the twin merged into it then)."""
     deputy_user = item.lead_deputy.user
     if stage == "draft":
         return
@@ -108,6 +110,8 @@ def _walk(item: Suggestion, stage: str, reply_code: str, unit: HandlingUnit | No
             svc.suggestion_merge(suggestion=item, into=main, actor=None)
         return
     svc.suggestion_register(suggestion=item, actor=None)
+    if on_registered is not None:
+        on_registered()
     if stage == "registered" or unit is None:
         return
     (assignment, *_) = svc.suggestion_assign(suggestion=item, lead_unit=unit, actor=None)
@@ -211,14 +215,12 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
     deputies = _lead_deputies(congress)
     if not deputies:
         return 0
-    made = 0
-    main = None
     today = timezone.localdate()
-    for n, (title, category, stage, reply_code, dept) in enumerate(STORY):
-        existing = Suggestion.objects.filter(congress=congress, title=title).first()
-        if existing is not None:
-            main = existing if n == 0 else main
-            continue
+
+    def make(n: int, main: Suggestion | None) -> Suggestion | None:
+        title, category, stage, reply_code, dept = STORY[n]
+        if Suggestion.objects.filter(congress=congress, title=title).exists():
+            return None
         lead = deputies[n % len(deputies)]
         sources = list(Opinion.objects.filter(content__in=SOURCES.get(title, []), status=OpinionStatus.ACCEPTED,
                                               region__code__startswith=congress.region.code[:6]))
@@ -243,17 +245,22 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
             congress=congress, lead_deputy=lead, title=title, category=Category.objects.get(name=category),
             content=content, co_signers=co_signers, period=period, source_opinions=sources, year=today.year,
             actor=None)
-        _walk(item, stage, reply_code, unit, unit_user, main)
-        if n == 0:
-            main = item
+        # The twin on the same drainage (并案) is merged into the sewage story while that is open.
+        twin = next(i for i, spec in enumerate(STORY) if spec[2] == "merged")
+        _walk(item, stage, reply_code, unit, unit_user, main,
+              on_registered=(lambda: make(twin, item)) if n == 0 else None)
         # Older stages happened earlier in the year; keep everything in the current year. The
         # sewage story happened on its activity day, when that was this year.
         days = max(0, min(today.timetuple().tm_yday - 1, 300 - 25 * n))
         if day is not None and day.date.year == today.year:
             days = (today - day.date).days
         _backdate(item, days)
-        made += 1
-    return made
+        return item
+
+    before = Suggestion.objects.filter(congress=congress).count()
+    for n in range(len(STORY)):
+        make(n, None)
+    return Suggestion.objects.filter(congress=congress).count() - before
 
 
 def seed(*, stdout) -> list[tuple[str, str]]:
