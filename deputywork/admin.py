@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from deputywork import services, workdays
 from deputywork.admin_base import OfficeOnlyAdmin
+from deputywork.auth import AdminLoginForm
 from deputywork.models import CalendarDay, CalendarYear, Region, User
 from deputywork.roles import sees_every_row
 
 admin.site.site_header = _("代表工作平台")
 admin.site.site_title = _("代表工作平台")
 admin.site.index_title = _("工作台")
+admin.site.login_form = AdminLoginForm
 
 
 class RegionImportForm(forms.Form):

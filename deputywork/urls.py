@@ -5,11 +5,13 @@ from django.urls import include, path
 from django.views.static import serve
 
 from deputywork import views
+from deputywork.auth import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
+                                                         authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The site's own page (the admin keeps its own template for its own password page).
     path("accounts/password/", auth_views.PasswordChangeView.as_view(
