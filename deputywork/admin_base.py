@@ -49,6 +49,20 @@ class StaffAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """A record with a workflow status saves only what the page changed (and its update time):
+        a move that committed while the page was being saved (a day published, a dispute
+        resolved) keeps its status, dates and event, where a whole-row save would put back the
+        values this request had read."""
+        fields = obj._meta.concrete_fields
+        if not change or not any(f.name == "status" for f in fields):
+            super().save_model(request, obj, form, change)
+            return
+        names = {f.name for f in fields}
+        changed = [name for name in form.changed_data if name in names]
+        if changed:
+            obj.save(update_fields=changed + [f.name for f in fields if getattr(f, "auto_now", False)])
+
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
                         extra_context: dict | None = None) -> HttpResponse:
         """A service that refuses the save after the form was checked (someone else issued the
