@@ -34,9 +34,20 @@ class RegionModelBackend(ModelBackend):
 
 # --- failed logins --------------------------------------------------------------------------------
 
-# Guessing passwords: after this many failed logins within the window, a user name (or an
-# address) is refused until the window has passed, whatever the password. Counted in the cache,
-# so every process shares the count (Redis in production).
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the header a trusted proxy sets (OPINION_CLIENT_IP_HEADER)."""
+    header = getattr(settings, "OPINION_CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        # X-Forwarded-For: the last hop is the one our own proxy added.
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# Guessing passwords: after this many failed logins within the window, a user name is refused
+# from that address, and an address altogether, until the window has passed, whatever the
+# password. The name is counted per address, so that nobody can lock a clerk out of their own
+# office by guessing from elsewhere. Counted in the cache: every process shares the count.
 LOGIN_FAILURES_PER_USER = 10
 LOGIN_FAILURES_PER_ADDRESS = 30
 LOGIN_WINDOW = 15 * 60
@@ -44,9 +55,9 @@ LOGIN_LOCKED_MESSAGE = "登录失败次数过多，请15分钟后再试；如忘
 
 
 def _login_keys(request: HttpRequest | None, username: str) -> list[tuple[str, int]]:
-    name = hashlib.sha256(f"{settings.SECRET_KEY}:{username.strip().lower()}".encode()).hexdigest()[:24]
+    address = client_ip(request) if request is not None else ""
+    name = hashlib.sha256(f"{settings.SECRET_KEY}:{username.strip().lower()}@{address}".encode()).hexdigest()[:24]
     keys = [(f"login-fail:user:{name}", LOGIN_FAILURES_PER_USER)]
-    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
     if address:
         keys.append((f"login-fail:ip:{address}", LOGIN_FAILURES_PER_ADDRESS))
     return keys
@@ -69,7 +80,7 @@ def _count_failure(sender: Any, credentials: dict, request: HttpRequest | None =
 
 @receiver(user_logged_in)
 def _forget_failures(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    cache.delete(_login_keys(None, user.get_username())[0][0])
+    cache.delete(_login_keys(request, user.get_username())[0][0])
 
 
 class ThrottledLoginMixin:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from deputies import public_cache
 from deputies.models import MOBILE_REGEX as _MOBILE
 from deputies.models import ActivityGroup, Deputy
+from deputywork.auth import client_ip
 from liaison.models import LiaisonStation
 from suggestions.forms_opinions import OpinionForm, RatingForm, TrackLookupForm
 from suggestions.models.opinions import TRACKING_LENGTH
@@ -39,15 +40,6 @@ from suggestions.workflow import TransitionRefused
 # The rating is the resident's own word on the answer; whoever is logged in works on opinions.
 OFFICIALS_DO_NOT_RATE = "您已登录代表工作平台：评价只能由反映人本人提交，请退出登录后再试。"
 RATE_LIMITED_MESSAGE = "提交太频繁了，请稍后再试。如有急事，请直接联系代表或拨打联络站电话。"
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the header a trusted proxy sets (OPINION_CLIENT_IP_HEADER)."""
-    header = getattr(settings, "OPINION_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        # X-Forwarded-For: the last hop is the one our own proxy added.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
