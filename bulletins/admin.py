@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins import selectors, services
 from bulletins.models import Article, ArticleImage, ArticleTable, Bulletin, BulletinEvent
-from deputywork.admin_base import ReadOnlyInline, StaffAdmin, StaffInlineMixin
+from deputywork.admin_base import StaffAdmin, StaffInlineMixin, StatusEventInline
 from deputywork.fonts import CJKFontMissing
 from deputywork.models import RegionLevel
 from deputywork.roles import region_within_scope, sees_every_row
@@ -104,10 +104,8 @@ class ImportForm(forms.Form):
         return data
 
 
-class BulletinEventInline(ReadOnlyInline):
+class BulletinEventInline(StatusEventInline):
     model = BulletinEvent
-    fields = ("at", "actor", "from_status", "to_status", "note")
-    readonly_fields = fields
 
 
 @admin.register(Bulletin)

@@ -8,14 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from deputywork.models import EventBase, Region
+from deputywork.storage import private_storage
 
 DEFAULT_SERIES = "代表工作"
 
 
-def _private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
+# Older migrations name the storage by this module's attribute.
+_private_storage = private_storage
 
 
 class BulletinStatus(models.TextChoices):
@@ -50,7 +49,7 @@ class Bulletin(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("印发人"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+", editable=False)
     # A published issue's PDF is kept and served as it is until the content changes.
-    pdf_file = models.FileField(_("PDF"), storage=_private_storage, upload_to="bulletins/pdf/",
+    pdf_file = models.FileField(_("PDF"), storage=private_storage, upload_to="bulletins/pdf/",
                                 blank=True, editable=False)
     pdf_hash = models.CharField(_("PDF内容指纹"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

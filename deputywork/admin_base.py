@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 
 from deputywork.roles import is_office, is_staff_member, scope_to_region
@@ -48,6 +49,11 @@ class StaffAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list:
+        # A record being added has no history yet: its page shows (and posts) no event rows.
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if not isinstance(i, ReadOnlyInline)]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """A record with a workflow status saves only what the page changed (and its update time):
@@ -113,16 +119,36 @@ class StaffInlineMixin:
 
 
 class ReadOnlyInline(admin.TabularInline):
-    """Event rows are append-only: shown, never edited or deleted."""
+    """Event rows are append-only: shown, never edited or deleted. Whoever sees the page sees
+    them (staff carry roles, not Django's per-model permissions, which showed them to
+    superusers only)."""
 
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class StatusEventInline(ReadOnlyInline):
+    """A record's history (an `EventBase` model): when, who, from which status to which, in Chinese."""
+
+    fields = ("at", "actor", "from_label", "to_label", "note")
+    readonly_fields = fields
+
+    @admin.display(description=_("原状态"))
+    def from_label(self, event: Any) -> str:
+        return event.from_label
+
+    @admin.display(description=_("新状态"))
+    def to_label(self, event: Any) -> str:
+        return event.to_label
 
 
 class NamedResource(resources.Resource):

@@ -17,7 +17,7 @@ from import_export.forms import ExportForm
 
 from deputies.models import ActivityGroup, Deputy
 from deputies.services import image_reencode
-from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin, StaffInlineMixin
+from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin, StaffInlineMixin, StatusEventInline
 from deputywork.models import Region
 from deputywork.roles import (
     county_q,
@@ -188,10 +188,8 @@ class DutyShiftInline(StaffInline):
     fields = ("station", "deputy", "start", "end")
 
 
-class ActivityDayEventInline(ReadOnlyInline):
+class ActivityDayEventInline(StatusEventInline):
     model = ActivityDayEvent
-    fields = ("at", "actor", "from_status", "to_status", "note")
-    readonly_fields = fields
 
 
 class ActivityDayForm(RegionScopedForm):
@@ -341,10 +339,8 @@ class ReceptionEntryAdmin(ScopedAdmin):
     readonly_fields = ("uid",)
 
 
-class DisputeEventInline(ReadOnlyInline):
+class DisputeEventInline(StatusEventInline):
     model = DisputeEvent
-    fields = ("at", "actor", "from_status", "to_status", "note")
-    readonly_fields = fields
 
 
 @admin.register(Dispute)
@@ -359,10 +355,8 @@ class DisputeAdmin(ScopedAdmin):
     inlines = [DisputeEventInline]
 
 
-class InvestmentEventInline(ReadOnlyInline):
+class InvestmentEventInline(StatusEventInline):
     model = InvestmentEvent
-    fields = ("at", "actor", "from_status", "to_status", "note")
-    readonly_fields = fields
 
 
 def _investment_action(to: str) -> Any:

@@ -45,11 +45,13 @@ class SuggestionPolicyAdmin(OfficeOnlyAdmin):
 class EventInline(ReadOnlyInline):
     model = SuggestionEvent
     fields = ("created_at", "actor", "action", "from_status", "to_status", "note")
+    readonly_fields = fields
 
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
     fields = ("unit", "role", "assigned_on", "deadline", "active", "ended_on")
+    readonly_fields = fields
 
 
 class ScopedBySuggestion:

@@ -110,10 +110,10 @@ def _daytime(days_ago: int, minute: int) -> dt.datetime:
 def _backdate(opinion: Opinion, start: dt.datetime, step: dt.timedelta) -> None:
     """Demo history only: the opinion was sent at `start`, and each of its events came `step`
     after the one before (the workflow has just written them all, a year's history at once)."""
-    events = OpinionEvent.objects.filter(opinion=opinion).order_by("created_at", "pk")
-    events = list(events.values_list("pk", flat=True))
-    for n, pk in enumerate(events):
-        OpinionEvent.objects.filter(pk=pk).update(created_at=start + n * step)
+    events = list(OpinionEvent.objects.filter(opinion=opinion).order_by("created_at", "pk").only("created_at"))
+    for n, event in enumerate(events):
+        event.created_at = start + n * step
+    OpinionEvent.objects.bulk_update(events, ["created_at"])
     last = start + max(len(events) - 1, 0) * step
     opinion.refresh_from_db(fields=["rated_at", "closed_at"])
     Opinion.objects.filter(pk=opinion.pk).update(

@@ -53,6 +53,8 @@ STORY = [
     ("关于增设学校周边交通信号灯的建议", "交通", "redo", "C", "交通运输局"),
     ("关于在村里建设老年人日间照料中心的建议", "社会保障", "draft", "", ""),
 ]
+# The item merged (并案) into the first, the sewage story.
+TWIN = next(n for n, spec in enumerate(STORY) if spec[2] == "merged")
 
 GOOD = dict.fromkeys(Evaluation.POINTS, "satisfied")
 
@@ -246,9 +248,8 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
             content=content, co_signers=co_signers, period=period, source_opinions=sources, year=today.year,
             actor=None)
         # The twin on the same drainage (并案) is merged into the sewage story while that is open.
-        twin = next(i for i, spec in enumerate(STORY) if spec[2] == "merged")
         _walk(item, stage, reply_code, unit, unit_user, main,
-              on_registered=(lambda: make(twin, item)) if n == 0 else None)
+              on_registered=(lambda: make(TWIN, item)) if n == 0 else None)
         # Older stages happened earlier in the year; keep everything in the current year. The
         # sewage story happened on its activity day, when that was this year.
         days = max(0, min(today.timetuple().tm_yday - 1, 300 - 25 * n))

@@ -47,7 +47,7 @@ def opinions_for_deputy(*, user: User) -> QuerySet[Opinion]:
     groups = Membership.objects.filter(deputy=deputy, ended_on__isnull=True).values("group_id")
     stations = LiaisonStation.deputies.through.objects.filter(deputy=deputy).values("liaisonstation_id")
     unread = OpinionNotice.objects.filter(user=user, opinion=OuterRef("pk"), read_at__isnull=True)
-    mine = Q(deputy=deputy) | Q(deputy__isnull=True, group__in=groups) | Q(deputy__isnull=True, station__in=stations)
+    mine = Q(deputy=deputy) | Q(Q(group__in=groups) | Q(station__in=stations), deputy__isnull=True)
     qs = Opinion.objects.filter(mine).select_related(*_LIST_RELATED)
     return _with_overdue(qs.annotate(unread=Exists(unread)))
 

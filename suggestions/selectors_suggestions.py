@@ -178,16 +178,11 @@ def _masked(pattern: re.Pattern, mask: Callable[[str], str], text: str) -> str:
 
 
 def resident_names(suggestion: Suggestion) -> list[str]:
-    """The names of the residents whose opinions the item came from (its own and its merged items')."""
+    """The names of the residents whose opinions the item came from (its own and its merged
+    items'): what `mask_personal_text` masks in its public title and reply."""
     names = Opinion.objects.filter(
         Q(suggestions=suggestion) | Q(suggestions__merged_into=suggestion)).exclude(resident_name="")
     return list(names.values_list("resident_name", flat=True))
-
-
-def public_reply_text(suggestion: Suggestion, reply: Reply, names: Iterable[str] | None = None) -> str:
-    """A closed public item's reply with residents' personal data masked: the names of the
-    residents whose opinions it came from, any mobile number and any ID number a unit wrote into it."""
-    return mask_personal_text(reply.text, resident_names(suggestion) if names is None else names)
 
 
 def follow_up_items(*, user: User) -> QuerySet:

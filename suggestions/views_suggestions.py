@@ -437,10 +437,11 @@ def public_list(request: HttpRequest) -> HttpResponse:
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(sel.public_results(), pk=pk)
     reply = sel.latest_reply(item)
+    # The source residents' names, and any mobile or ID number, masked in the title and the reply.
     names = sel.resident_names(item)
     return render(request, "suggestions/suggestions/public_detail.html", {
         "item": item, "title": sel.mask_personal_text(item.title, names), "reply": reply,
-        "reply_text": sel.public_reply_text(item, reply, names) if reply else ""})
+        "reply_text": sel.mask_personal_text(reply.text, names) if reply else ""})
 
 
 # --- downloads (private storage) ------------------------------------------------------------------

@@ -6,27 +6,24 @@ from django.db import migrations, models
 import deputywork.storage
 
 
-def move_to_private(apps, schema_editor):
-    """Each photo already stored goes to the private storage under the same name."""
-    private = storages["private"]
+def _move(apps, source, target):
+    """Each photo stored in `source` goes to `target` under the same name."""
     ActivityPhoto = apps.get_model("liaison", "ActivityPhoto")
     for name in ActivityPhoto.objects.exclude(image="").values_list("image", flat=True).iterator():
-        if default_storage.exists(name) and not private.exists(name):
-            with default_storage.open(name, "rb") as fh:
-                saved = private.save(name, fh)
+        if source.exists(name) and not target.exists(name):
+            with source.open(name, "rb") as fh:
+                saved = target.save(name, fh)
             if saved != name:  # never expected: the name was free
                 raise RuntimeError(f"{name} was stored as {saved}")
-            default_storage.delete(name)
+            source.delete(name)
+
+
+def move_to_private(apps, schema_editor):
+    _move(apps, default_storage, storages["private"])
 
 
 def move_to_public(apps, schema_editor):
-    private = storages["private"]
-    ActivityPhoto = apps.get_model("liaison", "ActivityPhoto")
-    for name in ActivityPhoto.objects.exclude(image="").values_list("image", flat=True).iterator():
-        if private.exists(name) and not default_storage.exists(name):
-            with private.open(name, "rb") as fh:
-                default_storage.save(name, fh)
-            private.delete(name)
+    _move(apps, storages["private"], default_storage)
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import ActivityGroup, Deputy, mobile_validator
 from deputywork.models import Region
+from deputywork.storage import private_storage
 from suggestions.models.units import Category, HandlingUnit
 
 # No 0/O, 1/I/L: the code is read out over the phone.
@@ -159,10 +159,6 @@ class Opinion(models.Model):
         from a station's register may name both the deputy and the station)."""
         names = [gettext("%(name)s代表") % {"name": self.deputy.name}] if self.deputy_id else []
         return names + [r.name for r in (self.group, self.station) if r is not None]
-
-
-def private_storage() -> Storage:
-    return storages["private"]
 
 
 def opinion_photo_path(instance: OpinionPhoto, filename: str) -> str:

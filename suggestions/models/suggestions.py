@@ -6,19 +6,15 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Congress, Deputy, _chinese_number
 from deputywork.models import Region
+from deputywork.storage import private_storage
 from suggestions.models.opinions import Opinion, Rating
 from suggestions.models.units import Category, HandlingUnit
-
-
-def private_storage() -> Storage:
-    return storages["private"]
 
 
 class SuggestionStatus(models.TextChoices):

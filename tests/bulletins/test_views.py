@@ -239,3 +239,16 @@ def test_an_article_deleted_meanwhile_is_not_brought_back(issues):
     with pytest.raises(ValidationError, match="刚被其他人移到另一期或删除"):
         services.article_save(article=stale)
     assert not Article.objects.filter(pk=stale.pk).exists()
+
+
+def test_the_issues_history_shows_to_its_office_in_chinese(client, office_user, county):
+    from bulletins import services
+
+    bulletin = BulletinFactory(region=county)
+    ArticleFactory(bulletin=bulletin)
+    services.bulletin_publish(bulletin=bulletin, actor=office_user, render=False)
+    services.bulletin_unpublish(bulletin=bulletin, actor=office_user, note="错字")
+    client.force_login(office_user)  # an office login: a role, not Django's per-model permissions
+    page = client.get(reverse("admin:bulletins_bulletin_change", args=[bulletin.pk])).content.decode()
+    assert "简报记录" in page and "撤回修改" in page and "错字" in page
+    assert "已印发" in page and "<p>published</p>" not in page and "<p>draft</p>" not in page

@@ -34,7 +34,7 @@ def _formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:
 
 def _day_post(region, date, shifts: list[dict], **extra) -> dict:
     return {"region": region.pk, "date": f"{date:%Y-%m-%d}", "theme": "排查基层矛盾纠纷", "description": "",
-            **_formset("shifts", shifts), **extra}
+            **_formset("shifts", shifts), **_formset("events", []), **extra}
 
 
 def test_office_adds_an_activity_day_with_its_roster_in_the_admin(client, county, office_user):

@@ -41,3 +41,14 @@ def test_the_suggestion_admin_changes_the_category_only(client, office_user, cou
     assert response.status_code == 302
     item = Suggestion.objects.get(pk=item.pk)
     assert item.category == health and item.year == 2026 and not item.public and not item.key_supervision
+
+
+
+def test_the_opinion_admin_shows_its_history_to_an_office_login(client, office_user, township):
+    from suggestions.workflow import opinion_transition
+
+    opinion = OpinionFactory(deputy=DeputyFactory(residence=township), region=township)
+    opinion_transition(opinion=opinion, to="accepted", actor=office_user, note="电话联系群众核实")
+    client.force_login(office_user)
+    page = client.get(reverse("admin:suggestions_opinion_change", args=[opinion.pk])).content.decode()
+    assert "电话联系群众核实" in page  # the event rows: a role, not Django's per-model permissions
