@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -17,7 +19,7 @@ from import_export.forms import ExportForm
 
 from deputies.models import ActivityGroup, Deputy
 from deputies.services import image_reencode
-from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin, StaffInlineMixin, StatusEventInline
+from deputywork.admin_base import OfficeOnlyAdmin, StaffAdmin, StaffInlineMixin, StatusEventInline, private_file_link
 from deputywork.models import Region
 from deputywork.roles import (
     county_q,
@@ -277,6 +279,9 @@ class PhotoForm(forms.ModelForm):
     class Meta:
         model = ActivityPhoto
         fields = ("image", "caption")
+        # Not the clearable input: its link to the stored file would point under /media/, which
+        # does not serve private files; the row's picture links through the checked view.
+        widgets = {"image": forms.FileInput}
 
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
@@ -289,6 +294,12 @@ class ActivityPhotoInline(StaffInline):
     model = ActivityPhoto
     form = PhotoForm
     extra = 1
+    fields = ("picture", "image", "caption")
+    readonly_fields = ("picture",)
+
+    @admin.display(description=_("照片"))
+    def picture(self, photo: ActivityPhoto) -> SafeString | str:
+        return private_file_link(reverse("liaison:activity_photo", args=[photo.pk]), image=True) if photo.pk else ""
 
 
 @admin.register(Activity)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
+from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin, private_file_link
+from deputywork.models import Role, User
+from deputywork.roles import county_q
 from liaison.privacy import mask_phone
 from suggestions.models import Category, HandlingUnit, Opinion, OpinionEvent, OpinionPhoto
 from suggestions.selectors_opinions import opinion_scope_q
@@ -23,8 +27,12 @@ class OpinionEventInline(ReadOnlyInline):
 
 class OpinionPhotoInline(ReadOnlyInline):
     model = OpinionPhoto
-    fields = ("image",)
+    fields = ("picture",)
     readonly_fields = fields
+
+    @admin.display(description=_("照片"))
+    def picture(self, photo: OpinionPhoto) -> SafeString:
+        return private_file_link(reverse("suggestions:opinion_photo", args=[photo.pk]), image=True)
 
 
 @admin.register(Opinion)
@@ -81,3 +89,13 @@ if not admin.site.is_registered(HandlingUnit):
         list_filter = ("kind", "active")
         search_fields = ("name",)
         filter_horizontal = ("users",)
+
+        def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+            if db_field.name == "users":
+                # Unit logins carry no region: offered are those of no unit yet and those of the
+                # county's own units, never another county's.
+                kwargs["queryset"] = (User.objects.filter(role=Role.UNIT)
+                                      .filter(Q(handling_units__isnull=True)
+                                              | county_q(request.user, "handling_units__region"))
+                                      .distinct().order_by("username"))
+            return super().formfield_for_manytomany(db_field, request, **kwargs)

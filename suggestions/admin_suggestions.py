@@ -8,8 +8,11 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
-from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin
+from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin, private_file_link
 from suggestions.models import (
     Assignment,
     Consultation,
@@ -94,7 +97,14 @@ class SuggestionAdmin(ScopedBySuggestion, StaffAdmin):
 @admin.register(Reply)
 class ReplyAdmin(ScopedBySuggestion, StaffAdmin):
     list_display = ("suggestion", "reply_class", "on_time", "created_at")
-    readonly_fields = ("suggestion", "assignment", "text", "pdf", "reply_class", "on_time", "author")
+    fields = ("suggestion", "assignment", "text", "pdf_link", "reply_class", "on_time", "author")
+    readonly_fields = fields
+
+    @admin.display(description=_("盖章答复函（PDF）"))
+    def pdf_link(self, reply: Reply) -> SafeString | str:
+        if not reply.pdf:
+            return "—"
+        return private_file_link(reverse("suggestions:reply_pdf", args=[reply.pk]), _("下载"))
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False

@@ -167,6 +167,28 @@ def test_units_and_reminders_in_the_admin_keep_to_the_county(rf, office_user, sh
     assert list(_model_admin(HandlingUnit).get_queryset(request)) == [ours]
 
 
+def test_a_units_login_picker_offers_free_logins_and_the_countys_own(client, office_user, shenqiu):
+    from suggestions.models import HandlingUnit
+
+    ours, theirs = (HandlingUnitFactory(name="襄城县住房和城乡建设局"),
+                    HandlingUnitFactory(name="沈丘县住房和城乡建设局", region=shenqiu))
+    ours_login, theirs_login = UserFactory(role="unit", username="xc-zhujian"), UserFactory(role="unit",
+                                                                                          username="sq-zhujian")
+    ours.users.add(ours_login)
+    theirs.users.add(theirs_login)
+    free = UserFactory(role="unit", username="xc-jiaotong")
+    UserFactory(role="deputy", username="a-deputy")
+    client.force_login(office_user)
+    url = reverse("admin:suggestions_handlingunit_change", args=[ours.pk])
+    offered = client.get(url).context["adminform"].form.fields["users"].queryset
+    assert list(offered) == [free, ours_login]
+    data = {"name": ours.name, "kind": "department", "region": ours.region_id, "active": "on"}
+    response = client.post(url, {**data, "users": [ours_login.pk, theirs_login.pk]})
+    assert response.status_code == 200 and list(ours.users.all()) == [ours_login]
+    assert client.post(url, {**data, "users": [ours_login.pk, free.pk]}).status_code == 302
+    assert set(HandlingUnit.objects.get(pk=ours.pk).users.all()) == {ours_login, free}
+
+
 def test_an_opinion_of_no_township_follows_its_deputy_before_its_station(
         client, county, huaidian, office_user, shenqiu_office):
     """A reception at a county-level station of 襄城县, with a deputy on duty from 沈丘县: the list

@@ -274,3 +274,29 @@ def test_two_clerks_booking_one_deputy_at_once_in_the_admin_book_them_once(count
     run_in_threads(*(add(data) for data in posts))
     assert sorted(codes) == [200, 302]
     assert DutyShift.objects.filter(deputy=deputy, date=date).count() == 1
+
+
+def test_the_activity_admin_shows_photos_through_the_checked_view_and_keeps_them_on_save(client, township,
+                                                                                       township_user):
+    from liaison.models import ActivityPhoto
+    from tests.liaison.conftest import png_upload
+
+    activity = ActivityFactory(region=township, date=dt.date(2025, 6, 1))
+    photo = services.activity_photo_add(activity=activity, upload=png_upload(), caption="走访现场")
+    client.force_login(township_user)
+    url = reverse("admin:liaison_activity_change", args=[activity.pk])
+    page = client.get(url).content.decode()
+    shown = reverse("liaison:activity_photo", args=[photo.pk])
+    assert f'<img src="{shown}"' in page and "/media/" not in page
+    assert client.get(shown).status_code == 200
+    # Saving the page without a new file keeps the stored one.
+    response = client.post(url, {"kind": activity.kind_id, "title": activity.title, "date": "2025-06-01",
+                                 "region": township.pk, "place": "村委会", "residents_count": "0",
+                                 "others_count": "0", "opinions_gathered": "0", "problems_solved": "0",
+                                 **_formset("participations", []),
+                                 **_formset("photos", [{"id": photo.pk, "activity": activity.pk,
+                                                        "caption": "走访现场（改）"}], initial=1)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = ActivityPhoto.objects.get(pk=photo.pk)
+    assert (saved.caption, saved.image.name) == ("走访现场（改）", photo.image.name)
+    assert saved.image.storage.exists(saved.image.name)

@@ -52,3 +52,36 @@ def test_the_opinion_admin_shows_its_history_to_an_office_login(client, office_u
     client.force_login(office_user)
     page = client.get(reverse("admin:suggestions_opinion_change", args=[opinion.pk])).content.decode()
     assert "电话联系群众核实" in page  # the event rows: a role, not Django's per-model permissions
+
+
+def test_the_opinion_admin_shows_photos_through_the_checked_view(client, office_user, township):
+    from django.core.files.base import ContentFile
+
+    from suggestions.models import OpinionPhoto
+
+    opinion = OpinionFactory(deputy=DeputyFactory(residence=township), region=township)
+    photo = OpinionPhoto(opinion=opinion)
+    photo.image.save("photo.jpg", ContentFile(b"\xff\xd8\xff\xe0 jpeg"), save=True)
+    client.force_login(office_user)
+    page = client.get(reverse("admin:suggestions_opinion_change", args=[opinion.pk])).content.decode()
+    url = reverse("suggestions:opinion_photo", args=[photo.pk])
+    assert f'<img src="{url}"' in page
+    assert "/media/" not in page  # the admin's own link, which serves nothing
+    assert client.get(url).status_code == 200
+
+
+def test_the_reply_admin_links_the_signed_reply_through_the_checked_view(client, office_user, township):
+    from suggestions.models import Reply
+    from tests.suggestions.suggestion_helpers import deputy_with_login, item_at, unit_with_login
+
+    unit, unit_user = unit_with_login("zhujian", "襄城县住房和城乡建设局")
+    item = item_at("replied", office=office_user, deputy_user=deputy_with_login("lead", "张建国"), unit=unit,
+                   unit_user=unit_user, region=township)
+    reply = Reply.objects.get(suggestion=item)
+    client.force_login(office_user)
+    response = client.get(reverse("admin:suggestions_reply_change", args=[reply.pk]))
+    assert "pdf" not in response.context["adminform"].form.fields  # shown, not replaced here
+    page = response.content.decode()
+    url = reverse("suggestions:reply_pdf", args=[reply.pk])
+    assert f'href="{url}"' in page and "/media/" not in page
+    assert client.get(url).status_code == 200
