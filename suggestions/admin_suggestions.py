@@ -86,7 +86,8 @@ class SuggestionAdmin(ScopedBySuggestion, StaffAdmin):
     readonly_fields = ("congress", "year", "period", "seq", "title", "content", "lead_deputy", "co_signers",
                        "source_opinions", "region", "status", "complex", "small_matter", "fast_track",
                        "decline_reason", "declined_as", "merged_into", "key_supervision", "key_leader", "public",
-                       "follow_up", "evaluation_due", "entered_by", "submitted_at", "registered_at", "closed_at")
+                       "follow_up", "evaluation_due", "evaluation_due_estimated", "entered_by", "submitted_at",
+                       "registered_at", "closed_at")
     autocomplete_fields = ()
     inlines = (AssignmentInline, EventInline)
 

@@ -47,8 +47,9 @@ def _due(on: dt.date) -> list[tuple[str, str, Suggestion, list[str], str, str]]:
         deputy = item.lead_deputy
         email = deputy.email or (deputy.user.email if deputy.user else "")
         key = f"evaluation:r{last}"
+        estimated = "（节假日安排尚未公布，按周一至周五估算）" if item.evaluation_due_estimated else ""
         body = (f"{deputy.name}代表：\n您领衔的建议{item.number}《{item.title}》已答复，"
-                f"请在 {item.evaluation_due:%Y-%m-%d} 前完成满意度测评。")
+                f"请在 {item.evaluation_due:%Y-%m-%d}{estimated} 前完成满意度测评。")
         out.append(("evaluation_due", key, item, [email] if email else [], f"请测评建议答复：{item.number}", body))
     return out
 

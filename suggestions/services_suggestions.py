@@ -355,9 +355,10 @@ def reply_send(*, suggestion: Suggestion, text: str, pdf: UploadedFile, reply_cl
     check_reply_pdf(pdf)
     policy = SuggestionPolicy.current()
     with transaction.atomic():
-        due = add_working_days(today(), policy.evaluation_days).date
+        due = add_working_days(today(), policy.evaluation_days)
         suggestion_transition(suggestion=suggestion, to=S.REPLIED, actor=actor, action=f"答复（{reply_class.code}类）",
-                              evaluation_due=due, follow_up=reply_class.follow_up)
+                              evaluation_due=due.date, evaluation_due_estimated=due.estimated,
+                              follow_up=reply_class.follow_up)
         lead = suggestion.assignments.get(active=True, role="lead")
         reply = Reply(suggestion=suggestion, assignment=lead, text=text.strip(), reply_class=reply_class,
                       on_time=today() <= lead.deadline, author=actor)

@@ -56,7 +56,8 @@ ACTORS: dict[tuple[str, str], set[str]] = {
 }
 assert set(ACTORS) == {(a, b) for a, tos in TRANSITIONS.items() for b in tos}, "ACTORS must cover TRANSITIONS"
 
-MOVE_FIELDS = {"decline_reason", "declined_as", "merged_into", "evaluation_due", "follow_up", "fast_track"}
+MOVE_FIELDS = {"decline_reason", "declined_as", "merged_into", "evaluation_due", "evaluation_due_estimated",
+               "follow_up", "fast_track"}
 
 
 class TransitionRefused(Exception):

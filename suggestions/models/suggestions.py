@@ -88,6 +88,7 @@ class Suggestion(models.Model):
     public = models.BooleanField(_("公开办理结果"), default=False)
     follow_up = models.BooleanField(_("跟踪办理"), default=False, help_text=_("B、C类答复结转下一年度继续跟踪。"))
     evaluation_due = models.DateField(_("测评截止日期"), null=True, blank=True)
+    evaluation_due_estimated = models.BooleanField(_("测评期限按估算日历"), default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代为录入"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

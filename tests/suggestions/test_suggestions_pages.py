@@ -250,3 +250,30 @@ def test_a_reminder_with_no_address_is_sent_once_an_address_exists(people):
     call_command("send_reminders", stdout=StringIO())
     assert [m.to for m in mail.outbox] == [["zhujian-office@example.cn"]]
     assert Reminder.objects.get().recipients == "zhujian-office@example.cn"
+
+
+@pytest.mark.parametrize("estimated", [True, False])
+def test_an_evaluation_due_date_on_an_estimated_calendar_is_said_so(client, people, monkeypatch, estimated):
+    from deputywork.workdays import WorkingDay
+    from suggestions.models import ReplyClass, Suggestion
+    from tests.suggestions.suggestion_helpers import pdf
+
+    due = WorkingDay(dt.date(2031, 2, 14), estimated)
+    monkeypatch.setattr(svc, "add_working_days", lambda day, n: due)
+    item = at("in_progress", people)
+    svc.reply_send(suggestion=item, text="已安排资金改造。", pdf=pdf(), reply_class=ReplyClass.objects.get(code="A"),
+                   actor=people["unit_user"])
+    item = Suggestion.objects.get(pk=item.pk)
+    assert (item.evaluation_due, item.evaluation_due_estimated) == (due.date, estimated)
+    client.force_login(people["deputy_user"])
+    page = client.get(reverse("suggestions:deputy_detail", args=[item.pk])).content.decode()
+    assert "2031-02-14" in page and ("按周一至周五估算" in page) == estimated
+    client.force_login(people["office"])
+    page = client.get(reverse("suggestions:staff_detail", args=[item.pk])).content.decode()
+    assert "2031-02-14" in page and ("按估算日历" in page) == estimated
+    people["deputy_user"].deputy.email = "zhang@example.cn"
+    people["deputy_user"].deputy.save()
+    mail.outbox.clear()
+    call_command("send_reminders", stdout=StringIO())
+    (reminder,) = [m for m in mail.outbox if m.subject.startswith("请测评")]
+    assert "2031-02-14" in reminder.body and ("按周一至周五估算" in reminder.body) == estimated
