@@ -127,6 +127,12 @@ class ReadOnlyInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
+    # Each row's columns say what it is: the row's own title above it (the model's text, such
+    # as a stored file's name or a raw status) is hidden.
+    classes = ["read-only-rows"]
+
+    class Media:
+        css = {"all": ["css/admin-read-only-rows.css"]}
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)

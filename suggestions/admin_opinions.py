@@ -74,28 +74,28 @@ class OpinionAdmin(StaffAdmin):
         return False
 
 
-if not admin.site.is_registered(Category):
-    @admin.register(Category)
-    class CategoryAdmin(OfficeOnlyAdmin):
-        list_display = ("name", "order", "active")
-        list_editable = ("order", "active")
+# The lists both halves of the app use: categories, and the units that handle small matters
+# (小事快办) and suggestions.
+@admin.register(Category)
+class CategoryAdmin(OfficeOnlyAdmin):
+    list_display = ("name", "order", "active")
+    list_editable = ("order", "active")
 
 
-if not admin.site.is_registered(HandlingUnit):
-    @admin.register(HandlingUnit)
-    class HandlingUnitAdmin(OfficeOnlyAdmin):
-        region_paths = ("region",)  # a county's office keeps its county's units
-        list_display = ("name", "kind", "region", "contact", "active")
-        list_filter = ("kind", "active")
-        search_fields = ("name",)
-        filter_horizontal = ("users",)
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(OfficeOnlyAdmin):
+    region_paths = ("region",)  # a county's office keeps its county's units
+    list_display = ("name", "kind", "region", "contact", "phone", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+    filter_horizontal = ("users",)
 
-        def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-            if db_field.name == "users":
-                # Unit logins carry no region: offered are those of no unit yet and those of the
-                # county's own units, never another county's.
-                kwargs["queryset"] = (User.objects.filter(role=Role.UNIT)
-                                      .filter(Q(handling_units__isnull=True)
-                                              | county_q(request.user, "handling_units__region"))
-                                      .distinct().order_by("username"))
-            return super().formfield_for_manytomany(db_field, request, **kwargs)
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "users":
+            # Unit logins carry no region: offered are those of no unit yet and those of the
+            # county's own units, never another county's.
+            kwargs["queryset"] = (User.objects.filter(role=Role.UNIT)
+                                  .filter(Q(handling_units__isnull=True)
+                                          | county_q(request.user, "handling_units__region"))
+                                  .distinct().order_by("username"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

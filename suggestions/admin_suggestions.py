@@ -110,6 +110,9 @@ class ReplyAdmin(ScopedBySuggestion, StaffAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a unit's answer as sent: read here, never edited
+
 
 @admin.register(Consultation)
 class ConsultationAdmin(ScopedBySuggestion, StaffAdmin):
@@ -140,25 +143,5 @@ class ReminderAdmin(ScopedBySuggestion, OfficeOnlyAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
-
-# Handling units and categories may also be registered by the opinions side; whichever module
-# loads first wins, so neither crashes on AlreadyRegistered.
-from suggestions.models import Category, HandlingUnit  # noqa: E402
-
-
-class HandlingUnitAdmin(OfficeOnlyAdmin):
-    region_paths = ("region",)
-    list_display = ("name", "kind", "region", "contact", "phone", "active")
-    list_filter = ("kind", "active")
-    search_fields = ("name",)
-    filter_horizontal = ("users",)
-
-
-class CategoryAdmin(OfficeOnlyAdmin):
-    list_display = ("name", "order", "active")
-    list_editable = ("order", "active")
-
-
-for _model, _admin in ((HandlingUnit, HandlingUnitAdmin), (Category, CategoryAdmin)):
-    if not admin.site.is_registered(_model):
-        admin.site.register(_model, _admin)
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a record of what was sent

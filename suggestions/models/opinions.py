@@ -168,7 +168,7 @@ def opinion_photo_path(instance: OpinionPhoto, filename: str) -> str:
 class OpinionPhoto(models.Model):
     """A photo a resident attached; re-encoded without location data, stored privately."""
 
-    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="photos")
+    opinion = models.ForeignKey(Opinion, verbose_name=_("意见"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("照片"), upload_to=opinion_photo_path, storage=private_storage)
 
     class Meta:
@@ -193,7 +193,7 @@ class OpinionEvent(models.Model):
     both from_status and to_status and say what they are in `kind`.
     """
 
-    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="events")
+    opinion = models.ForeignKey(Opinion, verbose_name=_("意见"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=10, choices=EventKind.choices, default=EventKind.MOVE)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+", db_index=False)

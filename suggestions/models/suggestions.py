@@ -149,11 +149,13 @@ def attachment_path(instance: SuggestionAttachment, filename: str) -> str:
 
 
 class SuggestionAttachment(models.Model):
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments")
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("建议"), on_delete=models.CASCADE,
+                                   related_name="attachments")
     file = models.FileField(_("附件"), upload_to=attachment_path, storage=private_storage)
     name = models.CharField(_("文件名"), max_length=120)
     size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL,
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -223,7 +225,8 @@ class AssignmentRole(models.TextChoices):
 class Assignment(models.Model):
     """One unit's part in one suggestion. A transferred assignment ends (active False), it stays."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="assignments")
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("建议"), on_delete=models.PROTECT,
+                                   related_name="assignments")
     unit = models.ForeignKey(HandlingUnit, verbose_name=_("承办单位"), on_delete=models.PROTECT,
                              related_name="assignments")
     role = models.CharField(_("承办方式"), max_length=10, choices=AssignmentRole.choices)
@@ -234,7 +237,8 @@ class Assignment(models.Model):
     ended_on = models.DateField(_("转办日期"), null=True, blank=True)
     view_text = models.TextField(_("协办意见"), blank=True, max_length=4000)
     view_sent_at = models.DateTimeField(_("协办意见提交时间"), null=True, blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("交办人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL,
                                     related_name="+")
 
     class Meta:
@@ -259,13 +263,16 @@ class Assignment(models.Model):
 class ReturnRequest(models.Model):
     """申请退回: a unit asks the office to take an item back; the office decides."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="return_requests")
+    assignment = models.ForeignKey(Assignment, verbose_name=_("承办"), on_delete=models.PROTECT,
+                                   related_name="return_requests")
     reason = models.TextField(_("退回理由"), max_length=1000)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     accepted = models.BooleanField(_("同意退回"), null=True)
     decision_note = models.CharField(_("处理意见"), max_length=300, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL,
                                    related_name="+")
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
@@ -291,11 +298,13 @@ class ConsultationWay(models.TextChoices):
 class Consultation(models.Model):
     """面商: the unit talks the item through with the deputy before replying."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="consultations")
+    assignment = models.ForeignKey(Assignment, verbose_name=_("承办"), on_delete=models.PROTECT,
+                                   related_name="consultations")
     date = models.DateField(_("面商日期"))
     way = models.CharField(_("方式"), max_length=10, choices=ConsultationWay.choices)
     notes = models.TextField(_("面商情况"), max_length=2000)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -312,9 +321,11 @@ class Consultation(models.Model):
 
 
 class ProgressNote(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="progress_notes")
+    assignment = models.ForeignKey(Assignment, verbose_name=_("承办"), on_delete=models.PROTECT,
+                                   related_name="progress_notes")
     note = models.TextField(_("办理进展"), max_length=2000)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填写人"), null=True, on_delete=models.SET_NULL,
+                               related_name="+")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -336,14 +347,15 @@ def reply_pdf_path(instance: Reply, filename: str) -> str:
 class Reply(models.Model):
     """The lead unit's answer (答复). A redo after 不满意 adds a new one; the last one counts."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="replies")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies")
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("建议"), on_delete=models.PROTECT, related_name="replies")
+    assignment = models.ForeignKey(Assignment, verbose_name=_("承办"), on_delete=models.PROTECT, related_name="replies")
     text = models.TextField(_("答复内容"), max_length=10000)
     pdf = models.FileField(_("盖章答复函（PDF）"), upload_to=reply_pdf_path, storage=private_storage)
     reply_class = models.ForeignKey(ReplyClass, verbose_name=_("答复类别"), on_delete=models.PROTECT,
                                     related_name="replies")
     on_time = models.BooleanField(_("按期答复"), default=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, on_delete=models.SET_NULL,
+                               related_name="+")
     created_at = models.DateTimeField(_("答复时间"), auto_now_add=True)
 
     class Meta:
@@ -352,15 +364,16 @@ class Reply(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id} {self.reply_class.code}类"
+        return f"{self.suggestion.number} {self.reply_class.code}类答复"
 
 
 class Evaluation(models.Model):
     """满意度测评 by the lead deputy, on five points and overall."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="evaluations")
-    reply = models.OneToOneField(Reply, on_delete=models.PROTECT, related_name="evaluation")
-    deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="evaluations")
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("建议"), on_delete=models.PROTECT,
+                                   related_name="evaluations")
+    reply = models.OneToOneField(Reply, verbose_name=_("答复"), on_delete=models.PROTECT, related_name="evaluation")
+    deputy = models.ForeignKey(Deputy, verbose_name=_("测评代表"), on_delete=models.PROTECT, related_name="evaluations")
     leadership = models.CharField(_("领导重视"), max_length=12, choices=Rating.choices)
     attitude = models.CharField(_("办理态度"), max_length=12, choices=Rating.choices)
     communication = models.CharField(_("面商沟通"), max_length=12, choices=Rating.choices)
@@ -404,11 +417,13 @@ class SupervisionKind(models.TextChoices):
 
 
 class Supervision(models.Model):
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="supervisions")
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("建议"), on_delete=models.PROTECT,
+                                   related_name="supervisions")
     kind = models.CharField(_("督办方式"), max_length=10, choices=SupervisionKind.choices)
     date = models.DateField(_("日期"))
     notes = models.TextField(_("督办情况"), max_length=2000)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL,
+                              related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -427,7 +442,7 @@ class Supervision(models.Model):
 class SuggestionEvent(models.Model):
     """One move of a suggestion, or a recorded step on it. Append-only: never edited or deleted."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("建议"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     from_status = models.CharField(_("原状态"), max_length=16, choices=SuggestionStatus.choices, blank=True)
@@ -449,9 +464,10 @@ class SuggestionEvent(models.Model):
 class Reminder(models.Model):
     """One reminder sent; the unique key makes `send_reminders` safe to run twice."""
 
-    key = models.CharField(max_length=80, unique=True)
+    key = models.CharField(_("提醒标识"), max_length=80, unique=True)
     kind = models.CharField(_("类型"), max_length=20)
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="reminders")
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("建议"), on_delete=models.CASCADE,
+                                   related_name="reminders")
     recipients = models.TextField(_("收件人"), blank=True)
     sent_on = models.DateField(_("日期"))
     created_at = models.DateTimeField(auto_now_add=True)

@@ -67,6 +67,8 @@ def test_the_opinion_admin_shows_photos_through_the_checked_view(client, office_
     url = reverse("suggestions:opinion_photo", args=[photo.pk])
     assert f'<img src="{url}"' in page
     assert "/media/" not in page  # the admin's own link, which serves nothing
+    # Photo and history rows carry no title line (a stored file's name, a raw status) above them.
+    assert 'class="module read-only-rows"' in page and "css/admin-read-only-rows.css" in page
     assert client.get(url).status_code == 200
 
 
@@ -85,3 +87,8 @@ def test_the_reply_admin_links_the_signed_reply_through_the_checked_view(client,
     url = reverse("suggestions:reply_pdf", args=[reply.pk])
     assert f'href="{url}"' in page and "/media/" not in page
     assert client.get(url).status_code == 200
+    # The answer as the unit sent it: read in the admin, in Chinese, never saved from there.
+    assert "答复人" in page and "Author" not in page and "name=\"_save\"" not in page
+    change = reverse("admin:suggestions_reply_change", args=[reply.pk])
+    assert client.post(change, {"text": "改过的答复"}).status_code == 403
+    assert Reply.objects.get(pk=reply.pk).text != "改过的答复"
