@@ -13,6 +13,7 @@ from django.utils import timezone
 from deputies.models import Congress, Deputy
 from deputywork.demo import demo_user, office_for
 from deputywork.models import Region, Role, User
+from deputywork.workdays import add_working_days
 from liaison.models import ActivityDay, ActivityDayStatus
 from suggestions import demo_opinions
 from suggestions import services_suggestions as svc
@@ -26,10 +27,12 @@ from suggestions.models import (
     Opinion,
     OpinionEvent,
     OpinionStatus,
+    ProgressNote,
     Reply,
     ReplyClass,
     Suggestion,
     SuggestionEvent,
+    SuggestionPolicy,
     Supervision,
     UnitKind,
 )
@@ -40,7 +43,7 @@ OTHER_UNITS = [("人民法院", UnitKind.COURT), ("人民检察院", UnitKind.PR
 
 # (title, category, stage, reply class, unit department): one item per state and then some.
 STORY = [
-    ("关于改造城关镇东街村主街排水管网的建议", "城乡建设", "closed", "A", "住房和城乡建设局"),
+    ("关于改造{place}主街排水管网的建议", "城乡建设", "closed", "A", "住房和城乡建设局"),
     ("关于修复县乡公路破损路段的建议", "交通", "closed", "B", "交通运输局"),
     ("关于增加农村学校寄宿床位的建议", "教育", "evaluated", "A", "教育局"),
     ("关于村卫生室配备常用药品的建议", "医疗卫生", "replied", "C", "卫生健康委员会"),
@@ -49,7 +52,7 @@ STORY = [
     ("关于提高城乡居民医保报销比例宣传力度的建议", "社会保障", "registered", "", ""),
     ("关于设立乡镇便民服务夜间窗口的建议", "经济发展", "submitted", "", ""),
     ("关于解决本人子女入学问题的建议", "教育", "not_registered", "", ""),
-    ("关于改造城关镇东街村排水沟的建议", "城乡建设", "merged", "", ""),
+    ("关于改造{place}排水沟的建议", "城乡建设", "merged", "", ""),
     ("关于增设学校周边交通信号灯的建议", "交通", "redo", "C", "交通运输局"),
     ("关于在村里建设老年人日间照料中心的建议", "社会保障", "draft", "", ""),
 ]
@@ -61,12 +64,21 @@ GOOD = dict.fromkeys(Evaluation.POINTS, "satisfied")
 # 群众点单: what residents told the drainage story's village group on an activity day
 # (content, resident's name, phone). Staff see the names; the public never does.
 DRAINAGE_OPINIONS = [
-    ("东街村主街污水横流，下水道堵了半年没人管，一下雨污水就漫到路上。", "赵大娘", "13903760101"),
+    ("{village}主街污水横流，下水道堵了半年没人管，一下雨污水就漫到路上。", "赵大娘", "13903760101"),
     ("一下雨街上污水倒灌进院子，老人出门困难，希望把排水管换粗一些。", "", ""),
     ("排水沟太窄又没有盖板，夏天臭味很大，孩子上学要绕着走。", "钱先生", ""),
 ]
 DRAINAGE_CONTENT = ("{day}，{group}在代表活动日走访群众，收集到主街污水横流、雨天倒灌、排水沟狭窄无盖板等"
                     "群众反映{n}条。建议镇政府对主街排水管网进行改造，实施雨污分流，加装排水沟盖板，明确完工时限。")
+
+
+def _drainage_place(deputy: Deputy) -> tuple[str, str]:
+    """Where the sewage story happens: the lead deputy's township and village (their home)."""
+    town = svc.township_of(deputy.residence)
+    village = deputy.residence.name if deputy.residence and deputy.residence.level == "village" else ""
+    return (town.name if town else "") + village, village or "村里"
+
+
 # Suggestions raised from residents' opinions of the demo (by the opinion's text): submitting
 # the suggestion adopts them, so the opinion points to a real suggestion.
 SOURCES = {"关于提高城乡居民医保报销比例宣传力度的建议": [demo_opinions.ADOPTED_MATTER]}
@@ -164,7 +176,9 @@ def _drainage_opinions(lead: Deputy, today: dt.date) -> tuple[list[Opinion], str
     day = (ActivityDay.objects.filter(Q(region=town) | Q(region_id=town.parent_id) if town else Q(pk__in=[]),
                                       status=ActivityDayStatus.HELD, date__lte=today).order_by("-date").first())
     opinions = []
-    for content, name, phone in DRAINAGE_OPINIONS:
+    village = _drainage_place(lead)[1]
+    for text, name, phone in DRAINAGE_OPINIONS:
+        content = text.format(village=village)
         opinion = Opinion.objects.filter(content=content, group=group).first()
         if opinion is None:
             opinion = opinion_submit(content=content, group=group, channel=Channel.VISIT, place=lead.residence,
@@ -182,19 +196,53 @@ def _drainage_opinions(lead: Deputy, today: dt.date) -> tuple[list[Opinion], str
     return opinions, DRAINAGE_CONTENT.format(day=when, group=group.name, n=len(opinions)), day
 
 
+# Days after an item was drafted on which the demo's later steps happen, by the step's action
+# (the words before any bracket); a step not named here (确定承办单位) follows the one before it
+# on the same day. An item drafted fewer days ago has its steps drawn closer, in the same order.
+STEP_DAYS = {"提交": 1, "立案": 4, "不予立案": 5, "并案": 5, "交办": 6, "面商，开始办理": 20, "办理进展": 32,
+             "督办": 38, "答复": 45, "满意度测评": 53, "审核销号": 58}
+
+
+def _step_times(events: list[SuggestionEvent], start: dt.date, days: int) -> list[dt.datetime]:
+    """When each of an item's events (in order) happened, the first on `start`, all before
+    `start + days` and in office hours."""
+    offsets, last = [], 0
+    for event in events:
+        last = max(last, STEP_DAYS.get(event.action.split("（")[0], last))
+        offsets.append(last)
+    scale = min(1.0, max(days - 1, 0) / offsets[-1]) if offsets and offsets[-1] else 1.0
+    return [timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=round(offset * scale)),
+                                                    dt.time(9, 5))) + dt.timedelta(minutes=35 * n)
+            for n, (offset, event) in enumerate(zip(offsets, events, strict=True))]
+
+
 def _backdate(item: Suggestion, days: int) -> None:
-    """Spread the demo over the past year: shift every date of the item `days` back."""
-    delta = dt.timedelta(days=days)
+    """Spread the demo over the past year: the item was drafted `days` ago and each later step
+    came some days after the one before (the services have just written them all at once)."""
+    events = list(SuggestionEvent.objects.filter(suggestion=item).order_by("pk"))
+    if not events:
+        return
+    times = _step_times(events, timezone.localdate() - dt.timedelta(days=days), days)
+    for event, at in zip(events, times, strict=True):
+        event.created_at = at
+    SuggestionEvent.objects.bulk_update(events, ["created_at"])
+    when = {}  # each action's (first) time
+    for event, at in zip(events, times, strict=True):
+        when.setdefault(event.action.split("（")[0], at)
     Suggestion.objects.filter(pk=item.pk).update(
-        submitted_at=F("submitted_at") - delta, registered_at=F("registered_at") - delta,
-        closed_at=F("closed_at") - delta, created_at=F("created_at") - delta)
-    SuggestionEvent.objects.filter(suggestion=item).update(created_at=F("created_at") - delta)
-    Reply.objects.filter(suggestion=item).update(created_at=F("created_at") - delta)
-    Evaluation.objects.filter(suggestion=item).update(created_at=F("created_at") - delta)
-    Consultation.objects.filter(assignment__suggestion=item).update(date=F("date") - delta)
-    Supervision.objects.filter(suggestion=item).update(date=F("date") - delta)
+        created_at=times[0], submitted_at=when.get("提交"), registered_at=when.get("立案"),
+        closed_at=when.get("审核销号"))
+    for model, action in ((Reply, "答复"), (Evaluation, "满意度测评")):
+        if action in when:
+            model.objects.filter(suggestion=item).update(created_at=when[action])
+    if "办理进展" in when:
+        ProgressNote.objects.filter(assignment__suggestion=item).update(created_at=when["办理进展"])
+    if "面商，开始办理" in when:
+        Consultation.objects.filter(assignment__suggestion=item).update(date=when["面商，开始办理"].date())
+    if "督办" in when:
+        Supervision.objects.filter(suggestion=item).update(date=when["督办"].date())
     for a in Assignment.objects.filter(suggestion=item):
-        start = a.assigned_on - delta
+        start = timezone.localtime(when.get("交办", times[0])).date()
         due = svc.deadline_for(start=start, kind="complex" if item.complex else "default")
         Assignment.objects.filter(pk=a.pk).update(assigned_on=start, deadline=due.date,
                                                   deadline_estimated=due.estimated)
@@ -205,12 +253,21 @@ def _backdate(item: Suggestion, days: int) -> None:
             event.note = event.note.replace(before + "（按估算日历）", before).replace(before, after)
             event.data = {**event.data, "deadline": due.date.isoformat()}
             event.save(update_fields=["note", "data"])
-    if item.evaluation_due:
-        Suggestion.objects.filter(pk=item.pk).update(evaluation_due=F("evaluation_due") - delta)
-    # The residents' opinions it came from were gathered the same day, not after it.
-    Opinion.objects.filter(suggestions=item).update(submitted_at=F("submitted_at") - delta,
-                                                    updated_at=F("updated_at") - delta)
-    OpinionEvent.objects.filter(opinion__suggestions=item).update(created_at=F("created_at") - delta)
+    if item.evaluation_due and "答复" in when:
+        due = add_working_days(timezone.localtime(when["答复"]).date(), SuggestionPolicy.current().evaluation_days)
+        Suggestion.objects.filter(pk=item.pk).update(evaluation_due=due.date, evaluation_due_estimated=due.estimated)
+    # The residents' opinions it came from were gathered the day before it was drafted and
+    # adopted when it was submitted.
+    eve = timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=days + 1), dt.time(9, 30)))
+    for n, opinion in enumerate(Opinion.objects.filter(suggestions=item).order_by("pk")):
+        gathered = eve + dt.timedelta(minutes=20 * n)
+        opinion_events = list(OpinionEvent.objects.filter(opinion=opinion).order_by("pk"))
+        for k, event in enumerate(opinion_events):
+            adopted = event.to_status == OpinionStatus.ADOPTED and "提交" in when
+            event.created_at = when["提交"] if adopted else gathered + dt.timedelta(minutes=5 * k)
+        OpinionEvent.objects.bulk_update(opinion_events, ["created_at"])
+        Opinion.objects.filter(pk=opinion.pk).update(
+            submitted_at=gathered, updated_at=max([gathered, *(e.created_at for e in opinion_events)]))
 
 
 def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) -> int:
@@ -219,11 +276,13 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
         return 0
     today = timezone.localdate()
 
-    def make(n: int, main: Suggestion | None) -> Suggestion | None:
+    def make(n: int, main: Suggestion | None, main_days: int = 0) -> Suggestion | None:
         title, category, stage, reply_code, dept = STORY[n]
+        lead = deputies[n % len(deputies)]
+        # The sewage story and its twin name the main item's lead deputy's village.
+        title = title.format(place=_drainage_place(main.lead_deputy if main else lead)[0])
         if Suggestion.objects.filter(congress=congress, title=title).exists():
             return None
-        lead = deputies[n % len(deputies)]
         sources = list(Opinion.objects.filter(content__in=SOURCES.get(title, []), status=OpinionStatus.ACCEPTED,
                                               region__code__startswith=congress.region.code[:6]))
         # The deputy the residents wrote to raises it, when they sit in this congress.
@@ -247,20 +306,24 @@ def _story(congress: Congress, units: dict[str, HandlingUnit], unit_user: User) 
             congress=congress, lead_deputy=lead, title=title, category=Category.objects.get(name=category),
             content=content, co_signers=co_signers, period=period, source_opinions=sources, year=today.year,
             actor=None)
-        # The twin on the same drainage (并案) is merged into the sewage story while that is open.
-        _walk(item, stage, reply_code, unit, unit_user, main,
-              on_registered=(lambda: make(TWIN, item)) if n == 0 else None)
         # Older stages happened earlier in the year; keep everything in the current year. The
-        # sewage story happened on its activity day, when that was this year.
+        # sewage story was drafted the day after its activity day, when that was this year, and
+        # its twin the same day.
         days = max(0, min(today.timetuple().tm_yday - 1, 300 - 25 * n))
         if day is not None and day.date.year == today.year:
-            days = (today - day.date).days
+            days = max(0, (today - day.date).days - 1)
+        if main is not None:
+            days = main_days
+        # The twin on the same drainage (并案) is merged into the sewage story while that is open.
+        _walk(item, stage, reply_code, unit, unit_user, main,
+              on_registered=(lambda: make(TWIN, item, days)) if n == 0 else None)
         _backdate(item, days)
         return item
 
     before = Suggestion.objects.filter(congress=congress).count()
     for n in range(len(STORY)):
-        make(n, None)
+        if n != TWIN:  # the twin is made with the sewage story, into which it is merged
+            make(n, None)
     return Suggestion.objects.filter(congress=congress).count() - before
 
 

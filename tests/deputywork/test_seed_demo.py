@@ -33,6 +33,7 @@ def test_seed_demo_twice_gives_the_same_data(db):
                                                                      unit__in=event.data["units"])}
         assert any(f"办理期限 {d:%Y-%m-%d}" in event.note for d in deadlines), (event.note, deadlines)
     _opinions_read_like_a_year_of_work()
+    _suggestions_took_their_time()
 
 
 def _opinions_read_like_a_year_of_work():
@@ -53,3 +54,23 @@ def _opinions_read_like_a_year_of_work():
     for opinion in opinions:
         times = list(OpinionEvent.objects.filter(opinion=opinion).order_by("pk").values_list("created_at", flat=True))
         assert times == sorted(times) and times[0] >= opinion.submitted_at
+
+
+def _suggestions_took_their_time():
+    """A demo item's steps came days apart, in office hours, in order and before now (not all in
+    the minute the seed ran); the sewage story happens in its lead deputy's own township."""
+    from django.utils import timezone
+
+    from suggestions.models import Suggestion
+    from suggestions.services_suggestions import township_of
+
+    now = timezone.now()
+    for item in Suggestion.objects.prefetch_related("events"):
+        times = [e.created_at for e in sorted(item.events.all(), key=lambda e: e.pk)]
+        assert times == sorted(times) and times[-1] < now, item.title
+        assert all(8 <= timezone.localtime(t).hour < 18 for t in times), item.title
+        if len(times) >= 5:
+            assert (timezone.localtime(times[-1]).date() - timezone.localtime(times[0]).date()).days >= 5, item.title
+    sewage = Suggestion.objects.get(congress__region__code="411025000000", title__endswith="主街排水管网的建议")
+    assert township_of(sewage.lead_deputy.residence).name in sewage.title
+    assert sewage.merged_items.get().title.startswith(sewage.title.removesuffix("主街排水管网的建议"))
