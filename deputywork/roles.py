@@ -86,7 +86,8 @@ def region_q(user: User, *paths: str) -> Q:
 def county_q(user: User, *paths: str) -> Q:
     """`region_q` widened to the whole county the user works in: whom a record of theirs may
     name beside their own rows (a township's station is served by deputies living in town; a
-    county office names its county's deputies and groups, never another county's)."""
+    county office names its county's deputies and groups, never another county's). A path of
+    "" asks it of the regions themselves."""
     if sees_every_row(user):
         return Q()
     region = scope_region(user)
@@ -99,7 +100,7 @@ def _under(prefix: str, paths: tuple[str, ...]) -> Q:
     """Rows any of whose regions at `paths` lie under the region code `prefix`."""
     q = Q()
     for path in paths:
-        q |= Q(**{f"{path}__code__startswith": prefix})
+        q |= Q(**{f"{path}__code__startswith" if path else "code__startswith": prefix})
     return q
 
 

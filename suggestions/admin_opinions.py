@@ -12,8 +12,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from deputywork.admin_base import OfficeOnlyAdmin, ReadOnlyInline, StaffAdmin, private_file_link
-from deputywork.models import Role, User
-from deputywork.roles import county_q
+from deputywork.models import Region, Role, User
+from deputywork.roles import county_q, outside_scope, sees_every_row
 from liaison.privacy import mask_phone
 from suggestions.models import Category, HandlingUnit, Opinion, OpinionEvent, OpinionPhoto
 from suggestions.selectors_opinions import opinion_scope_q
@@ -92,10 +92,20 @@ class HandlingUnitAdmin(OfficeOnlyAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "users":
-            # Unit logins carry no region: offered are those of no unit yet and those of the
-            # county's own units, never another county's.
-            kwargs["queryset"] = (User.objects.filter(role=Role.UNIT)
-                                  .filter(Q(handling_units__isnull=True)
-                                          | county_q(request.user, "handling_units__region"))
-                                  .distinct().order_by("username"))
+            # Unit logins carry no region: a county's office is offered those of no unit yet and
+            # those of its county's units, never another county's. The unit's own logins are
+            # always offered, so that saving the page keeps them.
+            offered = Q(role=Role.UNIT)
+            if not sees_every_row(request.user):
+                offered &= Q(handling_units__isnull=True) | county_q(request.user, "handling_units__region")
+            unit_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            if unit_id and str(unit_id).isdigit():
+                offered |= Q(handling_units=int(unit_id))
+            kwargs["queryset"] = User.objects.filter(offered).distinct().order_by("username")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "region" and not sees_every_row(request.user):
+            kwargs["queryset"] = Region.objects.filter(county_q(request.user, ""))
+            kwargs["error_messages"] = {"invalid_choice": outside_scope(request.user)}
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -60,6 +60,8 @@ STORY = [
 TWIN = next(n for n, spec in enumerate(STORY) if spec[2] == "merged")
 
 GOOD = dict.fromkeys(Evaluation.POINTS, "satisfied")
+# The sewage story starts on an activity day at least this long ago: time to be answered and closed.
+STORY_DAYS = 60
 
 # 群众点单: what residents told the drainage story's village group on an activity day
 # (content, resident's name, phone). Staff see the names; the public never does.
@@ -162,8 +164,9 @@ def _walk(item: Suggestion, stage: str, reply_code: str, unit: HandlingUnit | No
 
 def _drainage_opinions(lead: Deputy, today: dt.date) -> tuple[list[Opinion], str, ActivityDay | None]:
     """群众点单 → 代表定单: the residents' opinions the lead deputy's activity group gathered on the
-    last activity day held, submitted and accepted through the opinion services, and the text
-    of the suggestion the group raises from them. No opinions when the deputy is in no group."""
+    last activity day held STORY_DAYS or more ago, submitted and accepted through the opinion
+    services, and the text of the suggestion the group raises from them. No opinions when the
+    deputy is in no group."""
     from suggestions.services_opinions import opinion_submit
     from suggestions.workflow import may_handle, opinion_transition
 
@@ -174,7 +177,8 @@ def _drainage_opinions(lead: Deputy, today: dt.date) -> tuple[list[Opinion], str
     group = membership.group
     town = svc.township_of(lead.residence)
     day = (ActivityDay.objects.filter(Q(region=town) | Q(region_id=town.parent_id) if town else Q(pk__in=[]),
-                                      status=ActivityDayStatus.HELD, date__lte=today).order_by("-date").first())
+                                      status=ActivityDayStatus.HELD, date__lte=today - dt.timedelta(days=STORY_DAYS))
+           .order_by("-date").first())
     opinions = []
     village = _drainage_place(lead)[1]
     for text, name, phone in DRAINAGE_OPINIONS:
@@ -200,20 +204,28 @@ def _drainage_opinions(lead: Deputy, today: dt.date) -> tuple[list[Opinion], str
 # (the words before any bracket); a step not named here (确定承办单位) follows the one before it
 # on the same day. An item drafted fewer days ago has its steps drawn closer, in the same order.
 STEP_DAYS = {"提交": 1, "立案": 4, "不予立案": 5, "并案": 5, "交办": 6, "面商，开始办理": 20, "办理进展": 32,
-             "督办": 38, "答复": 45, "满意度测评": 53, "审核销号": 58}
+             "督办": 38, "答复": 45, "满意度测评": 53, "不满意，重新办理": 53, "审核销号": 58}
+EVALUATED = ("满意度测评", "不满意，重新办理")
+
+
+def _step(event: SuggestionEvent) -> str:
+    return event.action.split("（")[0]
 
 
 def _step_times(events: list[SuggestionEvent], start: dt.date, days: int) -> list[dt.datetime]:
-    """When each of an item's events (in order) happened, the first on `start`, all before
-    `start + days` and in office hours."""
+    """When each of an item's events (in order) happened: the first on `start`, the others
+    by `start + days`, on working days in office hours, and all before now (an item drafted today)."""
     offsets, last = [], 0
     for event in events:
-        last = max(last, STEP_DAYS.get(event.action.split("（")[0], last))
+        last = max(last, STEP_DAYS.get(_step(event), last))
         offsets.append(last)
-    scale = min(1.0, max(days - 1, 0) / offsets[-1]) if offsets and offsets[-1] else 1.0
-    return [timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=round(offset * scale)),
-                                                    dt.time(9, 5))) + dt.timedelta(minutes=35 * n)
-            for n, (offset, event) in enumerate(zip(offsets, events, strict=True))]
+    scale = min(1.0, max(days - 1, 0) / offsets[-1]) if offsets[-1] else 1.0
+    now = timezone.now()
+    # A step due on a weekend or holiday waits for the next working day.
+    days_of = [add_working_days(start + dt.timedelta(days=round(offset * scale)), 0).date for offset in offsets]
+    return [min(timezone.make_aware(dt.datetime.combine(day, dt.time(9, 5))) + dt.timedelta(minutes=35 * n),
+                now - dt.timedelta(minutes=len(events) - n))
+            for n, day in enumerate(days_of)]
 
 
 def _backdate(item: Suggestion, days: int) -> None:
@@ -223,18 +235,19 @@ def _backdate(item: Suggestion, days: int) -> None:
     if not events:
         return
     times = _step_times(events, timezone.localdate() - dt.timedelta(days=days), days)
+    when = {}  # each step's (first) time
     for event, at in zip(events, times, strict=True):
         event.created_at = at
+        when.setdefault(_step(event), at)
     SuggestionEvent.objects.bulk_update(events, ["created_at"])
-    when = {}  # each action's (first) time
-    for event, at in zip(events, times, strict=True):
-        when.setdefault(event.action.split("（")[0], at)
     Suggestion.objects.filter(pk=item.pk).update(
         created_at=times[0], submitted_at=when.get("提交"), registered_at=when.get("立案"),
         closed_at=when.get("审核销号"))
-    for model, action in ((Reply, "答复"), (Evaluation, "满意度测评")):
-        if action in when:
-            model.objects.filter(suggestion=item).update(created_at=when[action])
+    if "答复" in when:
+        Reply.objects.filter(suggestion=item).update(created_at=when["答复"])
+    evaluated = next((when[step] for step in EVALUATED if step in when), None)
+    if evaluated:
+        Evaluation.objects.filter(suggestion=item).update(created_at=evaluated)
     if "办理进展" in when:
         ProgressNote.objects.filter(assignment__suggestion=item).update(created_at=when["办理进展"])
     if "面商，开始办理" in when:

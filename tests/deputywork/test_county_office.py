@@ -187,6 +187,22 @@ def test_a_units_login_picker_offers_free_logins_and_the_countys_own(client, off
     assert response.status_code == 200 and list(ours.users.all()) == [ours_login]
     assert client.post(url, {**data, "users": [ours_login.pk, free.pk]}).status_code == 302
     assert set(HandlingUnit.objects.get(pk=ours.pk).users.all()) == {ours_login, free}
+    # Nor does the unit move to another county.
+    response = client.post(url, {**data, "region": shenqiu.pk, "users": [ours_login.pk]})
+    assert response.status_code == 200 and "所在区划不在襄城县" in response.content.decode()
+    # The deployment's own office (no region) and a superuser pick from every unit login, and the
+    # unit's own logins are always offered: saving the page keeps them.
+    theirs.users.add(ours_login)
+    for user in (UserFactory(role="office", username="office-all"), UserFactory(is_superuser=True, is_staff=True)):
+        client.force_login(user)
+        offered = client.get(url).context["adminform"].form.fields["users"].queryset
+        assert set(offered) == {free, ours_login, theirs_login}
+    client.force_login(office_user)
+    assert set(client.get(url).context["adminform"].form.fields["users"].queryset) == {free, ours_login}
+    theirs_url = reverse("admin:suggestions_handlingunit_change", args=[theirs.pk])
+    client.force_login(UserFactory(role="office", username="office-shenqiu", region=shenqiu))
+    offered = client.get(theirs_url).context["adminform"].form.fields["users"].queryset
+    assert ours_login in offered and theirs_login in offered
 
 
 def test_an_opinion_of_no_township_follows_its_deputy_before_its_station(
