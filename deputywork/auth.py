@@ -64,8 +64,9 @@ def _login_keys(request: HttpRequest | None, username: str) -> list[tuple[str, i
 
 
 def login_locked(request: HttpRequest | None, username: str) -> bool:
-    counts = cache.get_many([key for key, _ in _login_keys(request, username)])
-    return any(counts.get(key, 0) >= limit for key, limit in _login_keys(request, username))
+    keys = _login_keys(request, username)
+    counts = cache.get_many([key for key, _ in keys])
+    return any(counts.get(key, 0) >= limit for key, limit in keys)
 
 
 @receiver(user_login_failed)

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
 from django.utils.functional import cached_property
 
 
 def private_storage() -> Storage:
     """For a model field: the "private" storage of STORAGES."""
     return storages["private"]
+
+
+def private_file_response(file: FieldFile, **kwargs) -> FileResponse:
+    """A stored private file, for a view that has checked who asks: kept by the browser only
+    (`kwargs` as FileResponse's: content_type, as_attachment, filename)."""
+    response = FileResponse(file.open("rb"), **kwargs)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 class PrivateStorage(FileSystemStorage):

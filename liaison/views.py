@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deputies.models import Deputy
 from deputywork.models import Region, RegionLevel, Role
 from deputywork.roles import region_within_scope, role_required, sees_every_row, staff_required
+from deputywork.storage import private_file_response
 from liaison import exports, qr, selectors, services
 from liaison.forms import DisputeMoveForm, OwnActivityForm, ReceptionForm
 from liaison.models import ActivityDayStatus, ActivityKind, ActivityPhoto, DisputeStatus, Participation
@@ -223,9 +224,7 @@ def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """An activity's photo, to the staff who see the activity (residents are in the pictures)."""
     photo = get_object_or_404(
         ActivityPhoto.objects.filter(activity__in=selectors.activities_visible_to(user=request.user)), pk=pk)
-    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(photo.image, content_type="image/jpeg")
 
 
 # --- staff: reception register ---------------------------------------------------------------

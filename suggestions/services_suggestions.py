@@ -196,9 +196,7 @@ def assignment_set_deadline(*, assignment: Assignment, deadline: dt.date, actor:
     if due.date < assignment.assigned_on:
         raise TransitionRefused("办理期限不能早于交办日期。")
     with transaction.atomic():
-        _in_unit_hands(assignment, "调整办理期限")
-        if not Assignment.objects.select_for_update().get(pk=assignment.pk).active:
-            raise TransitionRefused("该交办已经转办，不能调整办理期限。")
+        _active_in_unit_hands(assignment, "调整办理期限")
         assignment.deadline, assignment.deadline_estimated = due.date, due.estimated
         assignment.save(update_fields=["deadline", "deadline_estimated"])
         record_event(suggestion=assignment.suggestion, actor=actor, action="调整办理期限",
@@ -213,10 +211,7 @@ def assignment_transfer(*, assignment: Assignment, unit: HandlingUnit, actor: Us
         item = Suggestion.objects.select_for_update().get(pk=assignment.suggestion_id)
         if not staff_may_handle(actor, item):
             raise TransitionRefused("承办单位不能自行转办，请向代表工委申请退回。")
-        _in_unit_hands(assignment, "转办")
-        old = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        if not old.active:
-            raise TransitionRefused("该交办已经转办。")
+        old = _active_in_unit_hands(assignment, "转办")
         if item.assignments.filter(active=True, unit=unit).exists():
             raise TransitionRefused(f"{unit.name}已是该建议的承办单位。")
         old.active, old.ended_on = False, today()
@@ -244,10 +239,8 @@ def assignment_request_return(*, assignment: Assignment, reason: str, actor: Use
     if working_days_between(assignment.assigned_on, today()).days > window:
         raise TransitionRefused(f"交办后{window}个工作日内才能申请退回，已超过期限。")
     with transaction.atomic():
-        _in_unit_hands(assignment, "申请退回")
         # Locked first: two requests sent at once leave one, and the second is told so.
-        if not Assignment.objects.select_for_update().get(pk=assignment.pk).active:
-            raise TransitionRefused("该交办已经转办，不能申请退回。")
+        _active_in_unit_hands(assignment, "申请退回")
         if assignment.return_requests.filter(accepted__isnull=True).exists():
             raise TransitionRefused("已有一份退回申请等待处理。")
         req = ReturnRequest.objects.create(assignment=assignment, reason=reason.strip(), requested_by=actor)
@@ -291,6 +284,16 @@ def _in_unit_hands(assignment: Assignment, doing: str = "登记") -> Suggestion:
     if item.status not in (S.ASSIGNED, S.IN_PROGRESS):
         raise TransitionRefused(f"该建议当前状态为“{S(item.status).label}”，不在承办单位办理中，不能{doing}。")
     return item
+
+
+def _active_in_unit_hands(assignment: Assignment, doing: str) -> Assignment:
+    """`_in_unit_hands`, and the assignment itself locked and still in force (not transferred
+    meanwhile): the locked row. Call inside `atomic()`."""
+    _in_unit_hands(assignment, doing)
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not locked.active:
+        raise TransitionRefused(f"该交办已经转办，不能{doing}。")
+    return locked
 
 
 def consultation_record(*, assignment: Assignment, date: dt.date, way: str, notes: str,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from deputywork.figures import figures_sentence
 from deputywork.models import Region, RegionLevel, Role
 from deputywork.roles import is_office, role_required, sees_every_row, staff_required
+from deputywork.storage import private_file_response
 from deputywork.xlsx import text_row
 from liaison.privacy import mask_name, mask_phone
 from liaison.selectors import receptions_visible_to
@@ -209,9 +210,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(OpinionPhoto.objects.select_related("opinion__region", "opinion__group"), pk=pk)
     if not request.user.is_authenticated or not may_handle(request.user, item.opinion):
         raise Http404
-    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(item.image, content_type="image/jpeg")
 
 
 # --- staff -----------------------------------------------------------------------------------------

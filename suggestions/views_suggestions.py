@@ -16,6 +16,7 @@ from django.utils import timezone
 from deputies.models import Congress, Deputy
 from deputywork.models import Role
 from deputywork.roles import role_required, staff_required
+from deputywork.storage import private_file_response
 from deputywork.xlsx import text_row
 from suggestions import selectors_suggestions as sel
 from suggestions import services_suggestions as svc
@@ -449,7 +450,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _send(request: HttpRequest, allowed: bool, fieldfile, name: str) -> FileResponse:
     if not request.user.is_authenticated or not allowed:
         raise Http404
-    return FileResponse(fieldfile.open("rb"), as_attachment=True, filename=name)
+    return private_file_response(fieldfile, as_attachment=True, filename=name)
 
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
